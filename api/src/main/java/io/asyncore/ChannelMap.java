@@ -1,0 +1,183 @@
+package io.asyncore;
+
+import io.asyncore.spi.Engines;
+import io.asyncore.spi.Poller;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Python's socket map: the set of dispatchers one loop serves.
+ *
+ * <p>{@link #defaultMap()} is Python's {@code asyncore.socket_map}, used wherever no map
+ * is given. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
+ *
+ * <p>Threading: adding and removing are thread-safe; a dispatcher added from another
+ * thread wakes a waiting pass and takes part from the next one. Each map lazily owns
+ * the {@link Poller} that waits for its channels.
+ */
+public final class ChannelMap {
+
+    private static final ChannelMap DEFAULT = new ChannelMap("socket_map");
+
+    private final String name;
+    private Dispatcher[] members = new Dispatcher[16];
+    private int size;
+    private volatile Poller poller;
+
+    /** A new, empty map. */
+    public ChannelMap() {
+        this("map");
+    }
+
+    /**
+     * A new, empty map with a name for diagnostics.
+     *
+     * @param name the name
+     */
+    public ChannelMap(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Python's {@code asyncore.socket_map}.
+     *
+     * @return the process-wide default map
+     */
+    public static ChannelMap defaultMap() {
+        return DEFAULT;
+    }
+
+    /**
+     * How many dispatchers are in the map.
+     *
+     * @return the count
+     */
+    public synchronized int size() {
+        return size;
+    }
+
+    /**
+     * Whether the map is empty; {@link Asyncore#loop()} ends when it is.
+     *
+     * @return true when no dispatcher is in the map
+     */
+    public synchronized boolean isEmpty() {
+        return size == 0;
+    }
+
+    /**
+     * Whether {@code dispatcher} is in this map.
+     *
+     * @param dispatcher a dispatcher
+     * @return true if it is
+     */
+    public boolean contains(Dispatcher dispatcher) {
+        return dispatcher != null && dispatcher.owner == this;
+    }
+
+    /**
+     * A copy of the members, for inspection.
+     *
+     * @return the dispatchers in the map now
+     */
+    public synchronized List<Dispatcher> dispatchers() {
+        return new ArrayList<>(Arrays.asList(members).subList(0, size));
+    }
+
+    /**
+     * Copies the members into {@code reuse} (or a larger new array) followed by a null,
+     * for engines that must not allocate per pass.
+     *
+     * @param reuse the array of the previous pass, or null
+     * @return an array holding the members from index 0, then null
+     */
+    public synchronized Dispatcher[] snapshot(Dispatcher[] reuse) {
+        Dispatcher[] into = reuse;
+        if (into == null || into.length <= size) {
+            into = new Dispatcher[Math.max(16, size * 2)];
+        }
+        System.arraycopy(members, 0, into, 0, size);
+        into[size] = null;
+        return into;
+    }
+
+    /**
+     * The poller that waits for this map's channels, opened on first use.
+     *
+     * @return the poller
+     * @throws UncheckedIOException if the engine cannot open one
+     */
+    public Poller poller() {
+        Poller p = poller;
+        if (p == null) {
+            synchronized (this) {
+                p = poller;
+                if (p == null) {
+                    try {
+                        p = Engines.get().openPoller();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot open a poller for " + this, e);
+                    }
+                    poller = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Closes this map's poller, if any, so an unused map holds no operating-system
+     * resources; the next pass opens a new one.
+     */
+    public void releasePoller() {
+        Poller p;
+        synchronized (this) {
+            p = poller;
+            poller = null;
+        }
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    synchronized void add(Dispatcher dispatcher) {
+        ChannelMap previous = dispatcher.owner;
+        if (previous == this) {
+            return;
+        }
+        if (previous != null) {
+            previous.remove(dispatcher);
+        }
+        if (size == members.length) {
+            members = Arrays.copyOf(members, size * 2);
+        }
+        dispatcher.mapIndex = size;
+        members[size++] = dispatcher;
+        dispatcher.owner = this;
+        Poller p = poller;
+        if (p != null) {
+            p.wakeup();
+        }
+    }
+
+    synchronized void remove(Dispatcher dispatcher) {
+        if (dispatcher.owner != this) {
+            return;
+        }
+        int index = dispatcher.mapIndex;
+        Dispatcher last = members[--size];
+        members[index] = last;
+        last.mapIndex = index;
+        members[size] = null;
+        dispatcher.mapIndex = -1;
+        dispatcher.owner = null;
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelMap[" + name + ", " + size() + " dispatchers]";
+    }
+}

@@ -1,0 +1,897 @@
+package io.asyncore;
+
+import io.asyncore.spi.ReadinessSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Python's {@code asyncore.dispatcher}: a thin wrapper around one non-blocking socket
+ * that receives readiness events from the loop.
+ *
+ * <p>Subclasses override the hooks they care about: {@link #handleRead()},
+ * {@link #handleWrite()}, {@link #handleConnect()}, {@link #handleAccepted},
+ * {@link #handleClose()}, {@link #handleError(Throwable)}, and answer
+ * {@link #readable()} and {@link #writable()}. The engine asks both every pass and
+ * calls the hooks, all on the thread that drives the map.
+ *
+ * <p>Threading: constructing a dispatcher, {@link #createSocket}, {@link #bind},
+ * {@link #listen} and {@link #connect} may happen on any thread before the dispatcher's
+ * first event; the dispatcher joins its map at the next pass. After that, it belongs to
+ * the loop thread: call its methods from hooks or through {@link EventLoop#execute}.
+ *
+ * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
+ * {@link #listen} turns it into a listening one (NIO needs a separate
+ * {@link ServerSocketChannel} for that, which {@code listen} opens on the bound address).
+ *
+ * <p>{@link #handleExpt()}: the JDK selector (epoll on Linux) reports no out-of-band
+ * data, and folds hang-up and error conditions into read and write readiness, where
+ * {@link #recv} and {@link #send} see them. So {@code handleExpt} is called only by
+ * engines that report priority events ({@link Asyncore#POLLPRI}), such as the file
+ * descriptor poller of {@code io.asyncore.file}.
+ */
+@ConsumerType
+public abstract class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+    /** Python's {@code dispatcher.connected}: the socket is connected to a peer. */
+    protected boolean connected;
+    /** Python's {@code dispatcher.accepting}: the socket listens for connections. */
+    protected boolean accepting;
+    /** Python's {@code dispatcher.connecting}: a connect is in progress. */
+    protected boolean connecting;
+    /** Python's {@code dispatcher.closing}: free for subclasses, as in Python. */
+    protected boolean closing;
+    /** Python's {@code dispatcher.addr}: the bound, connected or peer address. */
+    protected SocketAddress addr;
+    /** Log types that {@link #logInfo(String, String)} drops; Python's default drops warnings. */
+    protected Set<String> ignoreLogTypes = Set.of("warning");
+
+    private final ChannelMap map;
+    private SelectableChannel socket;
+    private AddressFamily family;
+    private SocketType type;
+    private boolean reuseAddr;
+    private volatile boolean closed;
+
+    // Owned by ChannelMap, guarded by the map's lock.
+    volatile ChannelMap owner;
+    int mapIndex = -1;
+
+    /** A dispatcher without a socket, in the default map; call {@link #createSocket} next. */
+    protected Dispatcher() {
+        this(null, null);
+    }
+
+    /**
+     * A dispatcher without a socket in {@code map}.
+     *
+     * @param map the map to join when a socket is set; null for the default map
+     */
+    protected Dispatcher(ChannelMap map) {
+        this(null, map);
+    }
+
+    /**
+     * A dispatcher around an existing socket (typically an accepted one) in the default map.
+     *
+     * @param channel the socket; made non-blocking
+     * @throws UncheckedIOException if the channel cannot be made non-blocking
+     */
+    protected Dispatcher(SelectableChannel channel) {
+        this(channel, null);
+    }
+
+    /**
+     * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
+     * joins {@code map}. A connected channel sets {@link #connected} and {@link #addr}.
+     *
+     * @param channel the socket, or null for none yet
+     * @param map the map; null for the default map
+     * @throws IllegalArgumentException if the channel is not a socket channel
+     * @throws UncheckedIOException if the channel cannot be made non-blocking
+     */
+    protected Dispatcher(SelectableChannel channel, ChannelMap map) {
+        this.map = map == null ? ChannelMap.defaultMap() : map;
+        if (channel != null) {
+            if (!(channel instanceof NetworkChannel)) {
+                throw new IllegalArgumentException("not a socket channel: " + channel);
+            }
+            try {
+                channel.configureBlocking(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make " + channel + " non-blocking", e);
+            }
+            setSocket(channel, this.map);
+            connected = true;
+            addr = peerAddress(channel);
+            if (addr == null) {
+                connected = false;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * The map this dispatcher was made for.
+     *
+     * @return the map
+     */
+    public final ChannelMap map() {
+        return map;
+    }
+
+    /**
+     * The channel this dispatcher wraps: Python's {@code dispatcher.socket}.
+     *
+     * @return the channel, or null before {@link #createSocket} or {@link #setSocket}
+     */
+    public final SelectableChannel channel() {
+        return socket;
+    }
+
+    /**
+     * A readiness source for channels the JDK selector cannot watch. Socket dispatchers
+     * have none; {@code io.asyncore.file} overrides this.
+     *
+     * @return null here
+     */
+    public ReadinessSource readinessSource() {
+        return null;
+    }
+
+    /**
+     * Whether the socket is connected.
+     *
+     * @return Python's {@code connected}
+     */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /**
+     * Whether the socket listens.
+     *
+     * @return Python's {@code accepting}
+     */
+    public boolean isAccepting() {
+        return accepting;
+    }
+
+    /**
+     * Whether a connect is in progress.
+     *
+     * @return Python's {@code connecting}
+     */
+    public boolean isConnecting() {
+        return connecting;
+    }
+
+    /**
+     * Whether {@link #close()} has run.
+     *
+     * @return true once closed
+     */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Python's {@code addr}: the bound address of a listener, the address given to
+     * {@link #connect}, or the peer of an accepted socket.
+     *
+     * @return the address, or null
+     */
+    public SocketAddress address() {
+        return addr;
+    }
+
+    /**
+     * The socket's own address (Python's {@code getsockname()}), with the port the
+     * system chose after binding to port 0.
+     *
+     * @return the local address, or null when unbound
+     * @throws IOException if the socket is closed
+     */
+    public SocketAddress localAddress() throws IOException {
+        return socket == null ? null : ((NetworkChannel) socket).getLocalAddress();
+    }
+
+    /**
+     * The socket's family.
+     *
+     * @return the family given to {@link #createSocket}, or that of the wrapped channel
+     */
+    public AddressFamily family() {
+        return family;
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    /**
+     * Asked every pass on the loop thread: does this dispatcher want read events?
+     *
+     * @return true by default
+     */
+    public boolean readable() {
+        return true;
+    }
+
+    /**
+     * Asked every pass on the loop thread: does this dispatcher want write events?
+     * Listening sockets are never polled for writing, whatever this answers.
+     *
+     * @return true by default
+     */
+    public boolean writable() {
+        return true;
+    }
+
+    // ------------------------------------------------------------------ socket methods
+
+    /**
+     * Python's {@code create_socket()}: a TCP socket over IPv4.
+     *
+     * @throws IOException if the system refuses a socket
+     */
+    public void createSocket() throws IOException {
+        createSocket(AddressFamily.INET, SocketType.STREAM);
+    }
+
+    /**
+     * A stream socket of {@code family}.
+     *
+     * @param family the address family
+     * @throws IOException if the system refuses a socket
+     */
+    public void createSocket(AddressFamily family) throws IOException {
+        createSocket(family, SocketType.STREAM);
+    }
+
+    /**
+     * Python's {@code create_socket(family, type)}: opens a non-blocking socket and joins
+     * the map.
+     *
+     * @param family the address family
+     * @param type stream or datagram
+     * @throws IOException if the system refuses a socket
+     * @throws IllegalStateException if this dispatcher already has an open socket
+     * @throws UnsupportedOperationException for Unix-domain datagram sockets
+     */
+    public void createSocket(AddressFamily family, SocketType type) throws IOException {
+        if (family == null || type == null) {
+            throw new NullPointerException("createSocket: family and type are required");
+        }
+        if (socket != null && socket.isOpen()) {
+            throw new IllegalStateException("createSocket: " + this + " already has a socket");
+        }
+        if (family == AddressFamily.UNIX && type == SocketType.DGRAM) {
+            throw new UnsupportedOperationException("the JDK has no Unix-domain datagram sockets");
+        }
+        SelectableChannel channel = type == SocketType.STREAM
+                ? SocketChannel.open(family.protocolFamily())
+                : DatagramChannel.open(family.protocolFamily());
+        channel.configureBlocking(false);
+        this.family = family;
+        this.type = type;
+        this.reuseAddr = false;
+        this.closed = false;
+        setSocket(channel, map);
+    }
+
+    /**
+     * Python's {@code set_socket(sock, map)}: adopts {@code channel} and joins the map.
+     *
+     * @param channel a socket channel
+     * @param map the map to join, null for the default map
+     */
+    public void setSocket(SelectableChannel channel, ChannelMap map) {
+        if (channel == null) {
+            throw new NullPointerException("setSocket: channel is null");
+        }
+        this.socket = channel;
+        if (family == null) {
+            family = familyOf(channel);
+            type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
+        }
+        addChannel(map);
+    }
+
+    /**
+     * Python's {@code set_reuse_addr()}: sets {@code SO_REUSEADDR}, and keeps it for the
+     * listening socket that {@link #listen} opens. Unix-domain sockets have no such
+     * option; the call is remembered and has no effect there, as on Linux.
+     *
+     * @throws IOException if the option cannot be set
+     */
+    public void setReuseAddr() throws IOException {
+        NetworkChannel channel = open("setReuseAddr");
+        reuseAddr = true;
+        if (family != AddressFamily.UNIX) {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        }
+    }
+
+    /**
+     * Python's {@code bind(address)}.
+     *
+     * @param address the local address; port 0 lets the system choose
+     * @throws IOException if the address is in use or not available
+     * @throws IllegalStateException if there is no open socket
+     * @throws IllegalArgumentException if the address belongs to another family
+     */
+    public void bind(SocketAddress address) throws IOException {
+        NetworkChannel channel = open("bind");
+        family.check(address, "bind");
+        channel.bind(address);
+        addr = address;
+    }
+
+    /**
+     * Python's {@code listen(backlog)}: from now on the dispatcher accepts connections
+     * ({@link #handleAccept()}). The socket must be a bound stream socket.
+     *
+     * @param backlog the queue length for pending connections
+     * @throws IOException if the system refuses to listen
+     * @throws IllegalStateException if there is no open socket, it is not bound, or it is
+     *     a datagram or connected socket
+     */
+    public void listen(int backlog) throws IOException {
+        NetworkChannel channel = open("listen");
+        if (channel instanceof ServerSocketChannel) {
+            accepting = true;
+            return;
+        }
+        if (type != SocketType.STREAM) {
+            throw new IllegalStateException("listen: " + this + " is a datagram socket; only stream sockets listen");
+        }
+        if (connected || connecting) {
+            throw new IllegalStateException("listen: " + this + " is connected or connecting");
+        }
+        SocketAddress local = channel.getLocalAddress();
+        if (local == null) {
+            throw new IllegalStateException("listen before bind: bind " + this + " to an address first");
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(family.protocolFamily());
+        try {
+            if (family != AddressFamily.UNIX) {
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr || server.getOption(StandardSocketOptions.SO_REUSEADDR));
+            }
+            // The placeholder stream socket holds the address; give it to the listener.
+            delChannel();
+            ((SelectableChannel) channel).close();
+            if (local instanceof UnixDomainSocketAddress unix) {
+                Files.deleteIfExists(unix.getPath());
+            }
+            server.bind(local, backlog);
+            server.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            socket = null;
+            throw e;
+        }
+        socket = server;
+        addChannel(map);
+        accepting = true;
+    }
+
+    /**
+     * Python's {@code connect(address)}: starts a non-blocking connect. When it completes
+     * the loop calls {@link #handleConnect()} (at once if the connect completes at once,
+     * as for Unix-domain and UDP sockets).
+     *
+     * @param address the peer
+     * @throws IOException if the connect fails at once (refused Unix-domain socket, say)
+     * @throws IllegalStateException if there is no open socket or it listens
+     * @throws IllegalArgumentException if the address belongs to another family
+     */
+    public void connect(SocketAddress address) throws IOException {
+        NetworkChannel channel = open("connect");
+        family.check(address, "connect");
+        if (accepting) {
+            throw new IllegalStateException("connect: " + this + " is listening");
+        }
+        connected = false;
+        connecting = true;
+        boolean done;
+        if (channel instanceof SocketChannel stream) {
+            done = stream.connect(address);
+        } else {
+            ((DatagramChannel) channel).connect(address);
+            done = true;
+        }
+        addr = address;
+        if (done) {
+            handleConnectEvent();
+        }
+    }
+
+    /**
+     * Python's {@code accept()}: takes one pending connection.
+     *
+     * @return the accepted channel (still blocking, as Python's), or null when none is
+     *     pending or the peer aborted it
+     * @throws IOException for other errors (EMFILE, say)
+     * @throws IllegalStateException if the dispatcher does not listen
+     */
+    public SocketChannel accept() throws IOException {
+        NetworkChannel channel = open("accept");
+        if (!(channel instanceof ServerSocketChannel server)) {
+            throw new IllegalStateException("accept: " + this + " is not listening; call listen first");
+        }
+        try {
+            return server.accept();
+        } catch (IOException e) {
+            if (Disconnects.isDisconnect(e) && !(e instanceof ClosedChannelException)) {
+                return null; // ECONNABORTED: the peer gave up before we accepted
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Python's {@code send(data)}.
+     *
+     * @param data the bytes to send
+     * @return how many were sent; 0 when the socket cannot take more now, when a connect
+     *     is still in progress, or when the peer is gone (then {@link #handleClose()} ran)
+     * @throws IOException for errors other than a disconnect
+     */
+    public int send(byte[] data) throws IOException {
+        return send(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Sends from a buffer without copying: the zero-copy form of {@link #send(byte[])}.
+     * The buffer's position advances by the bytes sent.
+     *
+     * @param data the bytes to send, between position and limit
+     * @return how many were sent, as {@link #send(byte[])}
+     * @throws IOException for errors other than a disconnect
+     */
+    public int send(ByteBuffer data) throws IOException {
+        if (data == null) {
+            throw new NullPointerException("send: data is null");
+        }
+        SelectableChannel channel = socket;
+        if (!(channel instanceof java.nio.channels.WritableByteChannel out) || !channel.isOpen()) {
+            throw notOpen("send");
+        }
+        try {
+            return out.write(data);
+        } catch (NotYetConnectedException e) {
+            return 0;
+        } catch (IOException e) {
+            if (Disconnects.isDisconnect(e)) {
+                handleClose();
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Python's {@code recv(buffer_size)}.
+     *
+     * @param bufferSize the most bytes to read
+     * @return the bytes read; empty when nothing is there now, or at end of stream (then
+     *     {@link #handleClose()} ran, as in Python)
+     * @throws IOException for errors other than a disconnect
+     */
+    public byte[] recv(int bufferSize) throws IOException {
+        if (bufferSize <= 0) {
+            throw new IllegalArgumentException("recv: buffer size must be positive, got " + bufferSize);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        int n = recv(buffer);
+        return n <= 0 ? new byte[0] : Arrays.copyOf(buffer.array(), n);
+    }
+
+    /**
+     * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
+     *
+     * @param buffer where to put the bytes
+     * @return bytes read; 0 when nothing is there now; -1 at end of stream or when the peer
+     *     is gone (then {@link #handleClose()} ran)
+     * @throws IOException for errors other than a disconnect
+     */
+    public int recv(ByteBuffer buffer) throws IOException {
+        if (buffer == null) {
+            throw new NullPointerException("recv: buffer is null");
+        }
+        SelectableChannel channel = socket;
+        if (!(channel instanceof java.nio.channels.ReadableByteChannel in) || !channel.isOpen()) {
+            throw notOpen("recv");
+        }
+        try {
+            int n = in.read(buffer);
+            if (n < 0) {
+                handleClose();
+            }
+            return n;
+        } catch (NotYetConnectedException e) {
+            return 0;
+        } catch (IOException e) {
+            if (Disconnects.isDisconnect(e)) {
+                handleClose();
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sends one datagram to {@code address} (Python's {@code socket.sendto}).
+     *
+     * @param data the datagram
+     * @param address where to
+     * @return bytes sent: all of them, or 0 when the socket cannot take it now
+     * @throws IOException if sending fails
+     * @throws IllegalStateException if this is not a datagram socket
+     */
+    public int sendTo(byte[] data, SocketAddress address) throws IOException {
+        DatagramChannel channel = datagram("sendTo");
+        family.check(address, "sendTo");
+        return channel.send(ByteBuffer.wrap(data), address);
+    }
+
+    /**
+     * Receives one datagram (Python's {@code socket.recvfrom}).
+     *
+     * @param bufferSize the largest datagram to take whole; longer ones are truncated
+     * @return the datagram and its sender, or null when none is waiting
+     * @throws IOException if receiving fails
+     * @throws IllegalStateException if this is not a datagram socket
+     */
+    public Datagram recvFrom(int bufferSize) throws IOException {
+        if (bufferSize <= 0) {
+            throw new IllegalArgumentException("recvFrom: buffer size must be positive, got " + bufferSize);
+        }
+        DatagramChannel channel = datagram("recvFrom");
+        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        SocketAddress sender = channel.receive(buffer);
+        return sender == null ? null : new Datagram(Arrays.copyOf(buffer.array(), buffer.position()), sender);
+    }
+
+    /**
+     * Python's {@code close()}: leaves the map and closes the socket. Idempotent; no
+     * events reach a closed dispatcher, even later in the same pass.
+     */
+    public void close() {
+        connected = false;
+        accepting = false;
+        connecting = false;
+        closed = true;
+        delChannel();
+        SelectableChannel channel = socket;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                if (!Disconnects.isDisconnect(e)) {
+                    throw new UncheckedIOException("close " + this, e);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ map membership
+
+    /** Python's {@code add_channel()}: joins the dispatcher's own map. */
+    public void addChannel() {
+        addChannel(map);
+    }
+
+    /**
+     * Python's {@code add_channel(map)}: joins {@code map}; safe from any thread, the
+     * dispatcher takes part from the map's next pass.
+     *
+     * @param map the map, null for the dispatcher's own
+     */
+    public void addChannel(ChannelMap map) {
+        (map == null ? this.map : map).add(this);
+    }
+
+    /** Python's {@code del_channel()}: leaves whatever map holds the dispatcher. */
+    public void delChannel() {
+        ChannelMap current = owner;
+        if (current != null) {
+            current.remove(this);
+        }
+    }
+
+    // ------------------------------------------------------------------ events from the engine
+
+    /**
+     * Called by the engine when the socket is readable: dispatches to
+     * {@link #handleAccept()}, {@link #handleConnect()} then {@link #handleRead()}, or
+     * {@link #handleRead()}, as Python's {@code handle_read_event}.
+     *
+     * @throws IOException from the hooks
+     */
+    public void handleReadEvent() throws IOException {
+        if (accepting) {
+            handleAccept();
+        } else if (!connected) {
+            if (connecting) {
+                handleConnectEvent();
+            }
+            handleRead();
+        } else {
+            handleRead();
+        }
+    }
+
+    /**
+     * Completes a connect and calls {@link #handleConnect()}, as Python's
+     * {@code handle_connect_event}; a failed connect throws (Python checks
+     * {@code SO_ERROR}).
+     *
+     * @throws IOException the connect's error, such as "Connection refused"
+     */
+    public void handleConnectEvent() throws IOException {
+        if (socket instanceof SocketChannel stream && stream.isConnectionPending()) {
+            if (!stream.finishConnect()) {
+                return;
+            }
+        }
+        handleConnect();
+        connected = true;
+        connecting = false;
+    }
+
+    /**
+     * Called by the engine when the socket is writable, as Python's
+     * {@code handle_write_event}: completes a pending connect, then {@link #handleWrite()}.
+     *
+     * @throws IOException from the hooks
+     */
+    public void handleWriteEvent() throws IOException {
+        if (accepting) {
+            return; // accepting sockets are never writable
+        }
+        if (!connected && connecting) {
+            handleConnectEvent();
+            if (!connected) {
+                return;
+            }
+        }
+        handleWrite();
+    }
+
+    /**
+     * Called by the engine on a priority event: {@link #handleExpt()}, as Python's
+     * {@code handle_expt_event} for a socket without a pending error.
+     *
+     * @throws IOException from the hook
+     */
+    public void handleExptEvent() throws IOException {
+        handleExpt();
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    /**
+     * An exception escaped a hook. Logs it with this dispatcher's description and closes
+     * through {@link #handleClose()}, as Python's {@code handle_error}.
+     *
+     * @param error what was thrown
+     */
+    public void handleError(Throwable error) {
+        String self;
+        try {
+            self = toString();
+        } catch (RuntimeException e) {
+            self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+        }
+        LOG.log(Level.ERROR, "uncaptured exception, closing channel " + self, error);
+        handleClose();
+    }
+
+    /**
+     * Out-of-band data arrived; see the class javadoc for when engines report it.
+     *
+     * @throws IOException for subclasses
+     */
+    protected void handleExpt() throws IOException {
+        logInfo("unhandled incoming priority event", "warning");
+    }
+
+    /**
+     * Data can be read.
+     *
+     * @throws IOException for subclasses
+     */
+    protected void handleRead() throws IOException {
+        logInfo("unhandled read event", "warning");
+    }
+
+    /**
+     * The socket can take more data.
+     *
+     * @throws IOException for subclasses
+     */
+    protected void handleWrite() throws IOException {
+        logInfo("unhandled write event", "warning");
+    }
+
+    /**
+     * The connect completed.
+     *
+     * @throws IOException for subclasses
+     */
+    protected void handleConnect() throws IOException {
+        logInfo("unhandled connect event", "warning");
+    }
+
+    /**
+     * A connection is pending on a listening socket: accepts it and passes it to
+     * {@link #handleAccepted}.
+     *
+     * @throws IOException if accepting fails
+     */
+    protected void handleAccept() throws IOException {
+        SocketChannel channel = accept();
+        if (channel != null) {
+            handleAccepted(channel, peerAddress(channel));
+        }
+    }
+
+    /**
+     * A connection was accepted. The default closes it; servers wrap it in a dispatcher.
+     *
+     * @param channel the new connection (blocking until a dispatcher wraps it)
+     * @param address the peer's address
+     * @throws IOException for subclasses
+     */
+    protected void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+        channel.close();
+        logInfo("unhandled accepted event", "warning");
+    }
+
+    /**
+     * The peer closed or the connection broke. The default logs and {@link #close()}s.
+     */
+    public void handleClose() {
+        logInfo("unhandled close event", "warning");
+        close();
+    }
+
+    // ------------------------------------------------------------------ logging and repr
+
+    /**
+     * Python's {@code log(message)}: a debug message.
+     *
+     * @param message the message
+     */
+    public void log(String message) {
+        LOG.log(Level.DEBUG, "log: " + message);
+    }
+
+    /**
+     * Python's {@code log_info(message)} at type {@code info}.
+     *
+     * @param message the message
+     */
+    public void logInfo(String message) {
+        logInfo(message, "info");
+    }
+
+    /**
+     * Python's {@code log_info(message, type)}: logs {@code "type: message"} through
+     * {@link System.Logger} unless {@code type} is in {@link #ignoreLogTypes}. Types
+     * {@code error} and {@code warning} log at those levels, others at INFO.
+     *
+     * @param message the message
+     * @param type the log type, such as {@code info}, {@code warning} or {@code error}
+     */
+    public void logInfo(String message, String type) {
+        if (ignoreLogTypes.contains(type)) {
+            return;
+        }
+        Level level = switch (type) {
+            case "error" -> Level.ERROR;
+            case "warning" -> Level.WARNING;
+            default -> Level.INFO;
+        };
+        LOG.log(level, type + ": " + message);
+    }
+
+    /**
+     * Like Python's repr: {@code <com.example.EchoHandler connected 127.0.0.1:54321 at 0x1b2c3d>}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("<").append(getClass().getName());
+        if (accepting && addr != null) {
+            s.append(" listening");
+        } else if (connected) {
+            s.append(" connected");
+        }
+        if (addr != null) {
+            s.append(' ').append(format(addr));
+        }
+        return s.append(" at 0x").append(Integer.toHexString(System.identityHashCode(this))).append('>').toString();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return unix.getPath().toString();
+        }
+        return String.valueOf(address);
+    }
+
+    private NetworkChannel open(String operation) {
+        SelectableChannel channel = socket;
+        if (channel == null) {
+            throw new IllegalStateException(operation + ": " + this + " has no socket; call createSocket first");
+        }
+        if (closed || !channel.isOpen()) {
+            throw new IllegalStateException(operation + ": " + this + " is closed");
+        }
+        return (NetworkChannel) channel;
+    }
+
+    private IllegalStateException notOpen(String operation) {
+        open(operation);
+        return new IllegalStateException(operation + ": " + this + " has no byte-stream socket");
+    }
+
+    private DatagramChannel datagram(String operation) {
+        NetworkChannel channel = open(operation);
+        if (!(channel instanceof DatagramChannel datagram)) {
+            throw new IllegalStateException(operation + ": " + this + " is not a datagram socket");
+        }
+        return datagram;
+    }
+
+    private static SocketAddress peerAddress(SelectableChannel channel) {
+        try {
+            if (channel instanceof SocketChannel stream) {
+                return stream.getRemoteAddress();
+            }
+            if (channel instanceof DatagramChannel datagram) {
+                return datagram.getRemoteAddress();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static AddressFamily familyOf(SelectableChannel channel) {
+        try {
+            SocketAddress local = ((NetworkChannel) channel).getLocalAddress();
+            if (local == null && channel instanceof SocketChannel stream) {
+                local = stream.getRemoteAddress();
+            }
+            return local == null ? AddressFamily.INET : AddressFamily.of(local);
+        } catch (IOException | IllegalArgumentException e) {
+            return AddressFamily.INET;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.asyncore.spi;
+
+import io.asyncore.EventLoop;
+import java.io.IOException;
+import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A readiness engine: makes the {@link Poller}s behind {@link io.asyncore.ChannelMap}s and
+ * the threads behind {@link EventLoop}s.
+ *
+ * <p>Found through {@link java.util.ServiceLoader} on the module path and the class path,
+ * or installed explicitly with {@link Engines#install(Engine)} (which is what the OSGi
+ * activator of {@code io.asyncore.impl} does). Implementations are thread-safe.
+ */
+@ProviderType
+public interface Engine {
+
+    /**
+     * Opens a poller that runs passes over one map.
+     *
+     * @return a new poller; the caller closes it
+     * @throws IOException if the operating system refuses a selector
+     */
+    Poller openPoller() throws IOException;
+
+    /**
+     * Starts a loop on a new thread.
+     *
+     * @param name the loop's name, also its thread's name
+     * @param selectTimeout the longest one wait for readiness may block; tasks and new
+     *     dispatchers wake the loop earlier
+     * @return the running loop
+     * @throws IOException if the operating system refuses a selector
+     */
+    EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException;
+}

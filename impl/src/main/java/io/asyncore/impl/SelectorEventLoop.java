@@ -1,0 +1,154 @@
+package io.asyncore.impl;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import io.asyncore.EventLoop;
+import io.asyncore.ExitNow;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * An {@link EventLoop} on its own thread: passes over its map, and between passes the
+ * tasks queued by {@link #execute}. The thread ends after {@link #close()}, once every
+ * dispatcher is closed and the selector released.
+ */
+final class SelectorEventLoop implements EventLoop {
+
+    private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
+
+    private final String name;
+    private final long timeoutMillis;
+    private final ChannelMap map;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private SelectorEventLoop(String name, Duration selectTimeout) {
+        if (name == null) {
+            throw new NullPointerException("event loop name is null");
+        }
+        if (selectTimeout == null || selectTimeout.isNegative() || selectTimeout.isZero()) {
+            throw new IllegalArgumentException("select timeout must be positive, got " + selectTimeout);
+        }
+        this.name = name;
+        this.timeoutMillis = Math.max(1, selectTimeout.toMillis());
+        this.map = new ChannelMap(name);
+        this.thread = new Thread(this::run, name);
+    }
+
+    static SelectorEventLoop start(String name, Duration selectTimeout) throws IOException {
+        SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
+        loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
+        loop.thread.start();
+        return loop;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                runTasks();
+                if (closed) {
+                    break;
+                }
+                map.poller().poll(map, tasks.isEmpty() ? timeoutMillis : 0);
+            }
+        } catch (ExitNow e) {
+            LOG.log(Level.INFO, "event loop " + name + " ends: " + e.getMessage());
+        } catch (Throwable e) {
+            LOG.log(Level.ERROR, "event loop " + name + " failed", e);
+        } finally {
+            closed = true;
+            runTasks();
+            Asyncore.closeAll(map, true);
+            map.releasePoller();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (ExitNow e) {
+                closed = true;
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.log(Level.ERROR, "task on event loop " + name + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ChannelMap map() {
+        return map;
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        if (closed) {
+            throw new RejectedExecutionException("event loop " + name + " is closed");
+        }
+        tasks.add(task);
+        map.poller().wakeup();
+    }
+
+    @Override
+    public void register(Dispatcher dispatcher) {
+        if (dispatcher == null) {
+            throw new NullPointerException("dispatcher is null");
+        }
+        execute(() -> dispatcher.addChannel(map));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (inEventLoop()) {
+            return;
+        }
+        try {
+            map.poller().wakeup();
+        } catch (RuntimeException e) {
+            // the loop already released its poller: it has ended or is ending
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + name + ", " + map.size() + " dispatchers" + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,197 @@
+package io.asyncore.impl;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import io.asyncore.spi.Poller;
+import io.asyncore.spi.ReadinessSource;
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * One pass of Python's {@code poll()} over a {@link Selector}.
+ *
+ * <p>Each pass asks every dispatcher {@code readable()} and {@code writable()} and
+ * touches {@link SelectionKey#interestOps} only where the answer changed, waits with
+ * {@link Selector#select(Consumer, long)} (no selected-key set, no allocation), and
+ * delivers events through {@link Asyncore#readwrite}. A dispatcher that left the map
+ * earlier in the pass (closed by another, say) gets nothing.
+ *
+ * <p>Threading: {@link #poll} on the loop thread only; {@link #wakeup()} and
+ * {@link #close()} from any thread.
+ */
+final class SelectorPoller implements Poller {
+
+    private final Selector selector;
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final ReadinessSource.Waker waker = this::sourceReady;
+    private final ConcurrentLinkedQueue<Dispatcher> readySources = new ConcurrentLinkedQueue<>();
+    private Dispatcher[] scratch;
+    private ChannelMap current;
+    private volatile Thread pollingThread;
+
+    SelectorPoller() throws IOException {
+        this.selector = Selector.open();
+    }
+
+    @Override
+    public void poll(ChannelMap map, long timeoutMillis) throws IOException {
+        if (!selector.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        pollingThread = Thread.currentThread();
+        current = map;
+        try {
+            boolean mustNotWait = updateInterest(map);
+            if (timeoutMillis == 0 || mustNotWait || !readySources.isEmpty()) {
+                selector.selectNow(onReady);
+            } else {
+                selector.select(onReady, timeoutMillis);
+            }
+            drainSources(map);
+        } finally {
+            current = null;
+            pollingThread = null;
+        }
+    }
+
+    /**
+     * Asks every member what it wants. Returns true when a key cancelled earlier still
+     * blocks a registration: the selector drops it on its next select, so that select
+     * must not wait.
+     */
+    private boolean updateInterest(ChannelMap map) {
+        Dispatcher[] members = scratch = map.snapshot(scratch);
+        boolean pendingCancel = false;
+        for (int i = 0; i < members.length; i++) {
+            Dispatcher d = members[i];
+            if (d == null) {
+                break;
+            }
+            members[i] = null; // do not keep closed dispatchers reachable
+            if (!map.contains(d)) {
+                continue;
+            }
+            try {
+                pendingCancel |= update(d);
+            } catch (CancelledKeyException e) {
+                pendingCancel = true;
+            } catch (Throwable e) {
+                Asyncore.fail(d, e);
+            }
+        }
+        return pendingCancel;
+    }
+
+    private boolean update(Dispatcher d) throws ClosedChannelException {
+        boolean read = d.readable();
+        boolean write = d.writable();
+        SelectableChannel channel = d.channel();
+        if (channel == null) {
+            ReadinessSource source = d.readinessSource();
+            if (source != null) {
+                source.interest(read, write, waker);
+            }
+            return false;
+        }
+        int ops = interestOps(d, channel, read, write);
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            if (ops != 0) {
+                channel.register(selector, ops, d);
+            }
+            return false;
+        }
+        if (!key.isValid()) {
+            return true;
+        }
+        if (key.attachment() != d) {
+            key.attach(d);
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+        return false;
+    }
+
+    private static int interestOps(Dispatcher d, SelectableChannel channel, boolean read, boolean write) {
+        if (channel instanceof ServerSocketChannel) {
+            return read ? SelectionKey.OP_ACCEPT : 0; // listening sockets are never polled for write
+        }
+        if (channel instanceof SocketChannel stream && stream.isConnectionPending()) {
+            return read || write ? SelectionKey.OP_CONNECT : 0;
+        }
+        return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
+    }
+
+    private void onReady(SelectionKey key) {
+        Dispatcher d = (Dispatcher) key.attachment();
+        if (!current.contains(d)) {
+            return;
+        }
+        int ready;
+        try {
+            ready = key.readyOps();
+        } catch (CancelledKeyException e) {
+            return;
+        }
+        int flags = 0;
+        if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            flags |= Asyncore.POLLIN;
+        }
+        if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            flags |= Asyncore.POLLOUT;
+        }
+        Asyncore.readwrite(d, flags);
+    }
+
+    private void sourceReady(Dispatcher d) {
+        readySources.add(d);
+        wakeup();
+    }
+
+    private void drainSources(ChannelMap map) {
+        Dispatcher d;
+        while ((d = readySources.poll()) != null) {
+            if (!map.contains(d)) {
+                continue;
+            }
+            ReadinessSource source = d.readinessSource();
+            int flags;
+            try {
+                flags = source == null ? 0 : source.takeReady();
+            } catch (Throwable e) {
+                Asyncore.fail(d, e);
+                continue;
+            }
+            if (flags != 0) {
+                Asyncore.readwrite(d, flags);
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (pollingThread != Thread.currentThread()) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            System.getLogger(SelectorPoller.class.getName()).log(System.Logger.Level.WARNING,
+                    "closing selector failed", e);
+        }
+    }
+}
