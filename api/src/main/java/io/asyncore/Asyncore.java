@@ -28,7 +28,18 @@ public final class Asyncore {
     /** Invalid descriptor: {@code select.POLLNVAL}. */
     public static final int POLLNVAL = 0x020;
 
+    private static final ThreadLocal<Dispatcher> CURRENT = new ThreadLocal<>();
+
     private Asyncore() {}
+
+    /**
+     * The dispatcher whose event hook is running on this thread.
+     *
+     * @return that dispatcher, or null outside any hook
+     */
+    public static Dispatcher current() {
+        return CURRENT.get();
+    }
 
     /** Python's {@code loop()}: serves the default map until it is empty, 30 s per wait. */
     public static void loop() {
@@ -220,6 +231,8 @@ public final class Asyncore {
      *     {@link #POLLHUP}, {@link #POLLNVAL}, or'ed
      */
     public static void readwrite(Dispatcher d, int flags) {
+        Dispatcher outer = CURRENT.get();
+        CURRENT.set(d);
         try {
             if ((flags & POLLIN) != 0) {
                 d.handleReadEvent();
@@ -237,6 +250,8 @@ public final class Asyncore {
             throw e;
         } catch (Throwable e) {
             fail(d, e);
+        } finally {
+            CURRENT.set(outer);
         }
     }
 

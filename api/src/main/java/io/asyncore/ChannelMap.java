@@ -21,6 +21,7 @@ import java.util.List;
 public final class ChannelMap {
 
     private static final ChannelMap DEFAULT = new ChannelMap("socket_map");
+    private static final ThreadLocal<ChannelMap> THREAD_DEFAULT = new ThreadLocal<>();
 
     private final String name;
     private Dispatcher[] members = new Dispatcher[16];
@@ -48,6 +49,33 @@ public final class ChannelMap {
      */
     public static ChannelMap defaultMap() {
         return DEFAULT;
+    }
+
+    /**
+     * Makes {@code map} the map that dispatchers made on this thread without a map join,
+     * instead of {@link #defaultMap()}. Engines call this on an {@link EventLoop}'s
+     * thread; null restores the default.
+     *
+     * @param map the map for this thread, or null
+     */
+    public static void setThreadDefault(ChannelMap map) {
+        if (map == null) {
+            THREAD_DEFAULT.remove();
+        } else {
+            THREAD_DEFAULT.set(map);
+        }
+    }
+
+    /** The map a dispatcher made without one joins; see the Dispatcher constructor. */
+    static ChannelMap forNewDispatcher(Dispatcher parent) {
+        if (parent != null) {
+            ChannelMap parentMap = parent.owner;
+            if (parentMap != null) {
+                return parentMap;
+            }
+        }
+        ChannelMap threadDefault = THREAD_DEFAULT.get();
+        return threadDefault != null ? threadDefault : DEFAULT;
     }
 
     /**

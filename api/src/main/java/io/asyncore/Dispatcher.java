@@ -65,6 +65,7 @@ public abstract class Dispatcher {
     protected Set<String> ignoreLogTypes = Set.of("warning");
 
     private final ChannelMap map;
+    private final Dispatcher parent;
     private SelectableChannel socket;
     private AddressFamily family;
     private SocketType type;
@@ -103,13 +104,19 @@ public abstract class Dispatcher {
      * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
      * joins {@code map}. A connected channel sets {@link #connected} and {@link #addr}.
      *
+     * <p>A null {@code map} means "the map being served here": the map of the dispatcher
+     * whose hook is running on this thread (so connections accepted inside
+     * {@code handleAccepted} join their listener's loop), else the map of the
+     * {@link EventLoop} whose thread this is, else {@link ChannelMap#defaultMap()}.
+     *
      * @param channel the socket, or null for none yet
-     * @param map the map; null for the default map
+     * @param map the map; null for the map being served here, as above
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
     protected Dispatcher(SelectableChannel channel, ChannelMap map) {
-        this.map = map == null ? ChannelMap.defaultMap() : map;
+        this.parent = Asyncore.current();
+        this.map = map != null ? map : ChannelMap.forNewDispatcher(parent);
         if (channel != null) {
             if (!(channel instanceof NetworkChannel)) {
                 throw new IllegalArgumentException("not a socket channel: " + channel);
@@ -137,6 +144,17 @@ public abstract class Dispatcher {
      */
     public final ChannelMap map() {
         return map;
+    }
+
+    /**
+     * The dispatcher whose hook was running on this thread when this one was made (the
+     * listener, for an accepted connection). Lets a container close everything a
+     * registered dispatcher spawned.
+     *
+     * @return the creating dispatcher, or null when made outside any hook
+     */
+    public final Dispatcher parent() {
+        return parent;
     }
 
     /**

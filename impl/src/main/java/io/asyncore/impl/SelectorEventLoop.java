@@ -48,6 +48,7 @@ final class SelectorEventLoop implements EventLoop {
     }
 
     private void run() {
+        ChannelMap.setThreadDefault(map);
         try {
             while (!closed) {
                 runTasks();
