@@ -2,9 +2,14 @@
  * The java.nio {@link java.nio.channels.Selector} engine behind asyncore. Exports
  * nothing: applications reach it through {@code io.asyncore.api} (ServiceLoader on the
  * module path, the {@code EventLoop} service inside OSGi).
+ *
+ * <p>{@code osgi.core} is needed only by the bundle activator (package
+ * {@code io.asyncore.impl.osgi}), which runs only inside a framework: on a plain module
+ * path the jar works without any OSGi jar.
  */
 module io.asyncore.impl {
     requires io.asyncore.api;
+    requires static osgi.core;
 
     provides io.asyncore.spi.Engine with io.asyncore.impl.SelectorEngine;
 }
