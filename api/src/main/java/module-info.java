@@ -12,6 +12,7 @@ module io.asyncore.api {
     requires static org.osgi.annotation.bundle;
 
     exports io.asyncore;
+    exports io.asyncore.chat;
     exports io.asyncore.spi;
 
     uses io.asyncore.spi.Engine;

@@ -1,0 +1,653 @@
+package io.asyncore.chat;
+
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Python's {@code asynchat.async_chat}: a {@link Dispatcher} for chat-style
+ * (command/response) protocols such as SMTP, NNTP or a line-based chat.
+ *
+ * <p><b>Input.</b> {@link #handleRead()} reads up to {@link #acInBufferSize} bytes and
+ * splits them at the current {@link Terminator}: the bytes of a message go to
+ * {@link #collectIncomingData(byte[])} (possibly in several pieces), and
+ * {@link #foundTerminator()} is called where the message ends. The terminator may be
+ * <ul>
+ *   <li>a delimiter of any length ({@link #setTerminator(byte[])}): the delimiter itself
+ *       is not delivered; a delimiter split across reads is found, because bytes that
+ *       could start it are held back until the next read;
+ *   <li>a byte count ({@link #setTerminator(long)}): it counts down as bytes arrive, and
+ *       reads 0 after it fired (then everything is collected until a new terminator is
+ *       set, as in Python);
+ *   <li>none ({@link Terminator#NONE}, {@code setTerminator((byte[]) null)}): everything
+ *       is collected until the peer closes.
+ * </ul>
+ * Several messages in one read are all delivered in that read, and
+ * {@code foundTerminator()} may change the terminator: the rest of the read is split at
+ * the new one. This is Python 3.11's {@code handle_read}, edge for edge.
+ *
+ * <p><b>Bounded input</b> (beyond Python). A message may be at most
+ * {@link #getMaxInputBytes()} bytes long, {@link #DEFAULT_MAX_INPUT_BYTES} (1 MiB) unless
+ * {@link #setMaxInputBytes(long) set}: a peer that sends more without a terminator gets
+ * {@link #handleError(Throwable)} with an {@link InputLimitExceededException} naming the
+ * limit and its value, and the channel is closed. The rejected bytes never reach
+ * {@code collectIncomingData}, and nothing more is read, so a subclass that buffers
+ * its message holds at most the limit, and the chat itself at most one read of
+ * {@code acInBufferSize} bytes plus a partial terminator. The limit counts the bytes
+ * given to {@code collectIncomingData} since the last {@code foundTerminator()} (or
+ * {@link #discardBuffers()}); it applies to every kind of terminator, including none and
+ * counts, so a protocol that receives larger bodies raises it, or sets
+ * {@link Long#MAX_VALUE} when {@code collectIncomingData} streams the bytes away.
+ *
+ * <p><b>Output.</b> {@link #push(byte[])} and {@link #pushWithProducer(Producer)} append
+ * to one queue (Python's {@code producer_fifo}); {@link #initiateSend()} writes it in
+ * order, asking a producer for data only when it reaches the head of the queue, and
+ * writing at most {@link #acOutBufferSize} bytes per {@code send}.
+ * {@link #closeWhenDone()} closes the channel once everything queued before it is
+ * written.
+ *
+ * <p>Differences from Python, besides the input bound: the terminator starts as
+ * {@link Terminator#NONE} (Python has no terminator attribute until
+ * {@code set_terminator}, and reading before it fails); {@code use_encoding} and
+ * {@code encoding} (text terminators and data) are not carried over: push bytes, and use
+ * {@link Terminator#of(String)} for text delimiters; {@code push} copies its argument.
+ *
+ * <p>Threading: a chat belongs to its loop thread; call {@code push},
+ * {@code setTerminator} and the rest from its hooks or through
+ * {@link io.asyncore.EventLoop#execute(Runnable)}.
+ */
+@ConsumerType
+public abstract class AsyncChat extends Dispatcher {
+
+    /** Python's {@code ac_in_buffer_size} default: 64 KiB. */
+    public static final int DEFAULT_IN_BUFFER_SIZE = 65536;
+
+    /** Python's {@code ac_out_buffer_size} default: 64 KiB. */
+    public static final int DEFAULT_OUT_BUFFER_SIZE = 65536;
+
+    /**
+     * The default bound on one incoming message: 1 MiB. Sixteen reads of
+     * {@link #DEFAULT_IN_BUFFER_SIZE}; far above the line and header limits of the
+     * protocols asynchat serves (SMTP's 1000-byte lines, HTTP servers' 8 to 64 KiB of
+     * headers), so legitimate peers do not hit it, and low enough that a thousand
+     * connections of a misbehaving peer cost at most about a gigabyte instead of all
+     * memory.
+     */
+    public static final long DEFAULT_MAX_INPUT_BYTES = 1L << 20;
+
+    /** Python's {@code ac_in_buffer_size}: the most bytes one {@link #handleRead()} reads. */
+    protected int acInBufferSize = DEFAULT_IN_BUFFER_SIZE;
+
+    /** Python's {@code ac_out_buffer_size}: the most bytes one {@code send} writes. */
+    protected int acOutBufferSize = DEFAULT_OUT_BUFFER_SIZE;
+
+    /** Marks Python's {@code None} entry of {@code producer_fifo}: close when reached. */
+    private static final Object CLOSE = new Object() {
+        @Override
+        public String toString() {
+            return "closeWhenDone";
+        }
+    };
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Read buffers, one per loop thread, lent to one handleRead at a time. */
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+
+    private Terminator terminator = Terminator.NONE;
+    private long maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+
+    // Python's ac_in_buffer: in[inStart, inEnd). Between reads it holds at most a partial
+    // terminator, in a small array of its own; during handleRead it is the scratch buffer.
+    private byte[] in = EMPTY;
+    private int inStart;
+    private int inEnd;
+    // Bytes given to collectIncomingData since the last terminator: what the bound limits.
+    private long collected;
+
+    // Python's incoming list, for bufferIncomingData / getData.
+    private final List<byte[]> incoming = new ArrayList<>();
+
+    // Python's producer_fifo: ByteBuffer (data to write), Producer, or CLOSE.
+    private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
+
+    /** Without a socket, in the map being served here (see {@link Dispatcher}). */
+    protected AsyncChat() {
+        super();
+    }
+
+    /**
+     * Without a socket, in {@code map}.
+     *
+     * @param map the map; null for the map being served here
+     */
+    protected AsyncChat(ChannelMap map) {
+        super(map);
+    }
+
+    /**
+     * Around an accepted or connected channel, in the map being served here.
+     *
+     * @param channel the channel; made non-blocking
+     */
+    protected AsyncChat(SelectableChannel channel) {
+        super(channel);
+    }
+
+    /**
+     * Python's {@code async_chat(sock, map)}: around a channel, in {@code map}.
+     *
+     * @param channel the channel, or null for none yet
+     * @param map the map; null for the map being served here
+     */
+    protected AsyncChat(SelectableChannel channel, ChannelMap map) {
+        super(channel, map);
+    }
+
+    // ------------------------------------------------------------------ for subclasses
+
+    /**
+     * Receives the bytes of the current message, in one or more pieces, in order. The
+     * terminator is never part of them, and pieces are never empty.
+     *
+     * @param data the next bytes; the chat keeps no reference to the array
+     * @throws IOException for subclasses; reported to {@link #handleError(Throwable)}
+     */
+    protected abstract void collectIncomingData(byte[] data) throws IOException;
+
+    /**
+     * The current message ended: its terminator arrived, or its byte count was reached.
+     * May change the terminator; the rest of the input is split at the new one.
+     *
+     * @throws IOException for subclasses; reported to {@link #handleError(Throwable)}
+     */
+    protected abstract void foundTerminator() throws IOException;
+
+    /**
+     * Python's {@code _collect_incoming_data}: keeps {@code data} in the chat's own list,
+     * for subclasses whose {@link #collectIncomingData(byte[])} just calls this and whose
+     * {@link #foundTerminator()} calls {@link #getData()}.
+     *
+     * @param data the bytes to keep
+     */
+    protected final void bufferIncomingData(byte[] data) {
+        incoming.add(data);
+    }
+
+    /**
+     * Python's {@code _get_data}: everything {@link #bufferIncomingData(byte[])} kept,
+     * joined, and forgets it.
+     *
+     * @return the bytes kept since the last call
+     */
+    protected final byte[] getData() {
+        if (incoming.size() == 1) {
+            byte[] only = incoming.get(0);
+            incoming.clear();
+            return only;
+        }
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] piece : incoming) {
+            joined.write(piece, 0, piece.length);
+        }
+        incoming.clear();
+        return joined.toByteArray();
+    }
+
+    // ------------------------------------------------------------------ terminator
+
+    /**
+     * Python's {@code set_terminator(bytes)}: messages end at {@code delimiter}, which may
+     * have any length.
+     *
+     * @param delimiter the delimiter (copied); null for {@link Terminator#NONE}, and an
+     *     empty one collects everything, as in Python
+     */
+    public void setTerminator(byte[] delimiter) {
+        terminator = Terminator.of(delimiter);
+    }
+
+    /**
+     * Python's {@code set_terminator(int)}: the message ends after {@code count} bytes.
+     * 0 collects everything, as in Python.
+     *
+     * @param count how many bytes to receive
+     * @throws IllegalArgumentException if {@code count} is negative (Python's
+     *     {@code ValueError})
+     */
+    public void setTerminator(long count) {
+        terminator = Terminator.count(count);
+    }
+
+    /**
+     * Sets any kind of terminator, such as one {@link #getTerminator()} returned earlier.
+     * For a literal null write {@code setTerminator(Terminator.NONE)}.
+     *
+     * @param terminator the terminator; null for {@link Terminator#NONE}
+     */
+    public void setTerminator(Terminator terminator) {
+        this.terminator = terminator == null ? Terminator.NONE : terminator;
+    }
+
+    /**
+     * Python's {@code get_terminator()}. Asked once per message while input is split, so a
+     * subclass may override it to compute the terminator.
+     *
+     * @return the current terminator, never null; a count terminator shows the bytes
+     *     still expected
+     */
+    public Terminator getTerminator() {
+        return terminator;
+    }
+
+    // ------------------------------------------------------------------ input bound
+
+    /**
+     * The most bytes one message may have: see the class javadoc.
+     *
+     * @return the bound, {@link #DEFAULT_MAX_INPUT_BYTES} unless set
+     */
+    public long getMaxInputBytes() {
+        return maxInputBytes;
+    }
+
+    /**
+     * Sets the most bytes one message may have; {@link Long#MAX_VALUE} means no bound
+     * (Python's behaviour). Takes effect with the next bytes collected.
+     *
+     * @param maxInputBytes the bound, at least 1
+     * @throws IllegalArgumentException if {@code maxInputBytes} is less than 1
+     */
+    public void setMaxInputBytes(long maxInputBytes) {
+        if (maxInputBytes < 1) {
+            throw new IllegalArgumentException("maxInputBytes must be at least 1, got " + maxInputBytes);
+        }
+        this.maxInputBytes = maxInputBytes;
+    }
+
+    /**
+     * How much of the current, unfinished message the chat has seen: the bytes given to
+     * {@link #collectIncomingData(byte[])} since the last terminator, plus the bytes held
+     * back as a possible start of the delimiter. Bounded by {@link #getMaxInputBytes()}
+     * plus the delimiter's length.
+     *
+     * @return the byte count
+     */
+    public long pendingInputBytes() {
+        return collected + (inEnd - inStart);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /**
+     * Python's {@code handle_read}: reads up to {@link #acInBufferSize} bytes and splits
+     * the input at the terminator, calling {@link #collectIncomingData(byte[])} and
+     * {@link #foundTerminator()}. Nothing to read is not an error; a read error other
+     * than a disconnect goes to {@link #handleError(Throwable)}.
+     *
+     * @throws IOException from {@code collectIncomingData} or {@code foundTerminator}
+     */
+    @Override
+    protected void handleRead() throws IOException {
+        int size = acInBufferSize;
+        if (size <= 0) {
+            throw new IllegalStateException("acInBufferSize must be positive, got " + size);
+        }
+        int held = inEnd - inStart;
+        byte[] scratch = SCRATCH.get();
+        SCRATCH.set(null); // lent to this call; a nested handleRead gets its own
+        if (scratch == null || scratch.length < held + size) {
+            scratch = new byte[Math.max(held + size, DEFAULT_IN_BUFFER_SIZE)];
+        }
+        System.arraycopy(in, inStart, scratch, 0, held);
+        in = scratch;
+        inStart = 0;
+        inEnd = held;
+        try {
+            int n;
+            try {
+                n = recv(ByteBuffer.wrap(scratch, held, size));
+            } catch (IOException e) {
+                handleError(e);
+                return;
+            }
+            if (n > 0) {
+                inEnd = held + n;
+            }
+            splitInput();
+        } finally {
+            // Keep only the partial terminator; give the scratch buffer back.
+            if (in == scratch) {
+                int left = inEnd - inStart;
+                in = left == 0 || isClosed() ? EMPTY : Arrays.copyOfRange(scratch, inStart, inEnd);
+                inStart = 0;
+                inEnd = in.length;
+            }
+            SCRATCH.set(scratch);
+        }
+    }
+
+    /** The loop of Python's handle_read, over in[inStart, inEnd). */
+    private void splitInput() throws IOException {
+        while (inEnd > inStart) {
+            int lb = inEnd - inStart;
+            Terminator t = getTerminator();
+            if (t == null || t.collectsAll()) {
+                // no terminator, collect it all
+                if (!collect(inStart, lb)) {
+                    return;
+                }
+                clearInput();
+            } else if (t instanceof Terminator.Count count) {
+                long n = count.bytes();
+                if (lb < n) {
+                    if (!collect(inStart, lb)) {
+                        return;
+                    }
+                    clearInput();
+                    // Python: self.terminator = self.terminator - lb (the field, which
+                    // collectIncomingData may have replaced; a non-count replacement stands)
+                    if (terminator instanceof Terminator.Count current) {
+                        terminator = Terminator.count(Math.max(0, current.bytes() - lb));
+                    }
+                } else {
+                    if (!collect(inStart, (int) n)) {
+                        return;
+                    }
+                    consume((int) n);
+                    terminator = Terminator.count(0);
+                    collected = 0;
+                    foundTerminator();
+                }
+            } else {
+                byte[] delimiter = ((Terminator.Delimiter) t).shared();
+                int index = indexOf(in, inStart, inEnd, delimiter);
+                if (index != -1) {
+                    // we found the terminator; don't report the empty string
+                    if (index > 0 && !collect(inStart, index)) {
+                        return;
+                    }
+                    consume(index + delimiter.length);
+                    collected = 0;
+                    // This does the Right Thing if the terminator is changed here.
+                    foundTerminator();
+                } else {
+                    int prefix = findPrefixAtEnd(in, inStart, inEnd, delimiter);
+                    if (prefix != 0) {
+                        if (prefix != lb) {
+                            // collect up to the prefix, keep the prefix
+                            if (!collect(inStart, lb - prefix)) {
+                                return;
+                            }
+                            inStart = Math.max(inStart, inEnd - prefix);
+                        }
+                        break;
+                    }
+                    // no prefix, collect it all
+                    if (!collect(inStart, lb)) {
+                        return;
+                    }
+                    clearInput();
+                }
+            }
+        }
+    }
+
+    /**
+     * Hands in[from, from + length) to collectIncomingData, unless that makes the message
+     * longer than the bound: then reports the error, closes, and answers false.
+     */
+    private boolean collect(int from, int length) throws IOException {
+        if (length > maxInputBytes - collected) {
+            long received = collected + length;
+            long limit = maxInputBytes;
+            String waiting = "terminator " + getTerminator();
+            clearInput();
+            collected = 0;
+            try {
+                handleError(new InputLimitExceededException("maxInputBytes", limit, received, waiting));
+            } finally {
+                if (!isClosed()) {
+                    close(); // the bound holds even if handleError keeps the channel
+                }
+            }
+            return false;
+        }
+        byte[] data = Arrays.copyOfRange(in, from, from + length);
+        collected += length;
+        collectIncomingData(data);
+        return true;
+    }
+
+    /** Python's {@code ac_in_buffer = ac_in_buffer[k:]}, on whatever buffer is current now. */
+    private void consume(int k) {
+        inStart = (int) Math.min((long) inStart + k, inEnd);
+        if (inStart == inEnd) {
+            clearInput();
+        }
+    }
+
+    private void clearInput() {
+        inStart = 0;
+        inEnd = 0;
+    }
+
+    /**
+     * Python's {@code handle_write}: {@link #initiateSend()}.
+     *
+     * @throws IOException from a producer
+     */
+    @Override
+    protected void handleWrite() throws IOException {
+        initiateSend();
+    }
+
+    /** Python's {@code handle_close}: {@link #close()}, without the warning of the default. */
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    /**
+     * Always true: Python's {@code readable} (its old predicate on the input buffer size
+     * is gone; the input bound takes its place).
+     *
+     * @return true
+     */
+    @Override
+    public boolean readable() {
+        return true;
+    }
+
+    /**
+     * Python's {@code writable}: while output is queued, or not yet connected (to see the
+     * connect complete).
+     *
+     * @return whether to wait for write readiness
+     */
+    @Override
+    public boolean writable() {
+        return !producerFifo.isEmpty() || !connected;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /**
+     * Python's {@code push(data)}: queues {@code data} (in slices of
+     * {@link #acOutBufferSize}) and writes as much as the socket takes now.
+     *
+     * @param data the bytes; copied, so the caller may reuse the array
+     * @throws NullPointerException if {@code data} is null (Python's {@code TypeError})
+     * @throws IOException from a producer queued earlier
+     */
+    public void push(byte[] data) throws IOException {
+        if (data == null) {
+            throw new NullPointerException("push: data is null; push takes bytes");
+        }
+        int sabs = acOutBufferSize;
+        if (sabs <= 0) {
+            throw new IllegalStateException("acOutBufferSize must be positive, got " + sabs);
+        }
+        byte[] copy = data.clone();
+        if (copy.length > sabs) {
+            for (int i = 0; i < copy.length; i += sabs) {
+                producerFifo.addLast(ByteBuffer.wrap(copy, i, Math.min(sabs, copy.length - i)).slice());
+            }
+        } else {
+            producerFifo.addLast(ByteBuffer.wrap(copy));
+        }
+        initiateSend();
+    }
+
+    /**
+     * Python's {@code push_with_producer(producer)}: queues {@code producer} behind
+     * everything queued so far and writes as much as the socket takes now.
+     *
+     * @param producer the producer
+     * @throws NullPointerException if {@code producer} is null (use {@link #closeWhenDone()}
+     *     for Python's {@code push_with_producer(None)})
+     * @throws IOException from a producer
+     */
+    public void pushWithProducer(Producer producer) throws IOException {
+        if (producer == null) {
+            throw new NullPointerException("pushWithProducer: producer is null");
+        }
+        producerFifo.addLast(producer);
+        initiateSend();
+    }
+
+    /**
+     * Python's {@code close_when_done()}: closes the channel (through
+     * {@link #handleClose()}) once everything queued so far is written. Writes nothing
+     * now; the next write event does.
+     */
+    public void closeWhenDone() {
+        producerFifo.addLast(CLOSE);
+    }
+
+    /**
+     * Python's {@code initiate_send()}: while connected, takes the head of the queue:
+     * an empty slice is dropped (and the call ends), the close mark closes, a producer is
+     * asked for more (its data goes in front of it; an exhausted producer is dropped),
+     * and data is sent, at most {@link #acOutBufferSize} bytes, once per call. A send
+     * error other than a disconnect goes to {@link #handleError(Throwable)}.
+     *
+     * @throws IOException from a producer
+     */
+    public void initiateSend() throws IOException {
+        while (!producerFifo.isEmpty() && connected) {
+            Object first = producerFifo.peekFirst();
+            if (first == CLOSE) {
+                producerFifo.removeFirst();
+                handleClose();
+                return;
+            }
+            if (first instanceof Producer producer) {
+                byte[] data = producer.more();
+                if (data != null && data.length > 0) {
+                    producerFifo.addFirst(ByteBuffer.wrap(data));
+                } else {
+                    producerFifo.remove(producer);
+                }
+                continue;
+            }
+            ByteBuffer buffer = (ByteBuffer) first;
+            if (!buffer.hasRemaining()) {
+                // Python deletes the empty entry, "sends" b'' and returns
+                producerFifo.removeFirst();
+                return;
+            }
+            int obs = acOutBufferSize;
+            if (obs <= 0) {
+                throw new IllegalStateException("acOutBufferSize must be positive, got " + obs);
+            }
+            int limit = buffer.limit();
+            buffer.limit(buffer.position() + Math.min(obs, buffer.remaining()));
+            try {
+                send(buffer);
+            } catch (IOException e) {
+                handleError(e);
+                return;
+            } finally {
+                buffer.limit(limit);
+            }
+            if (!buffer.hasRemaining() && producerFifo.peekFirst() == buffer) {
+                producerFifo.removeFirst();
+            }
+            // we tried to send some actual data
+            return;
+        }
+    }
+
+    /**
+     * How many entries wait in the output queue (slices, producers and the close mark):
+     * Python's {@code len(producer_fifo)}.
+     *
+     * @return the queue length
+     */
+    public int pendingOutputEntries() {
+        return producerFifo.size();
+    }
+
+    /**
+     * Python's {@code discard_buffers()}, for emergencies: drops buffered input (and the
+     * count toward the input bound), {@link #bufferIncomingData kept} data, and the whole
+     * output queue, close mark included.
+     */
+    public void discardBuffers() {
+        clearInput();
+        collected = 0;
+        incoming.clear();
+        producerFifo.clear();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * Python's {@code find_prefix_at_end(haystack, needle)}: the length of the longest
+     * proper prefix of {@code needle} that {@code haystack} ends with (assuming
+     * {@code needle} itself was not found).
+     *
+     * @param haystack the bytes received
+     * @param needle the terminator
+     * @return 0 to {@code needle.length - 1}
+     */
+    public static int findPrefixAtEnd(byte[] haystack, byte[] needle) {
+        return findPrefixAtEnd(haystack, 0, haystack.length, needle);
+    }
+
+    private static int findPrefixAtEnd(byte[] haystack, int from, int to, byte[] needle) {
+        int l = needle.length - 1;
+        while (l > 0 && !endsWith(haystack, from, to, needle, l)) {
+            l--;
+        }
+        return Math.max(l, 0);
+    }
+
+    private static boolean endsWith(byte[] haystack, int from, int to, byte[] needle, int length) {
+        if (to - from < length) {
+            return false;
+        }
+        return Arrays.equals(haystack, to - length, to, needle, 0, length);
+    }
+
+    /** Index of {@code needle} in haystack[from, to), relative to {@code from}, or -1. */
+    private static int indexOf(byte[] haystack, int from, int to, byte[] needle) {
+        int n = needle.length;
+        byte first = needle[0];
+        for (int i = from, last = to - n; i <= last; i++) {
+            if (haystack[i] == first && Arrays.equals(haystack, i + 1, i + n, needle, 1, n)) {
+                return i - from;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,62 @@
+package io.asyncore.chat;
+
+import java.io.IOException;
+
+/**
+ * A peer sent more input than an {@link AsyncChat} may buffer: a message (the bytes
+ * between two terminators) grew past a limit, such as
+ * {@link AsyncChat#getMaxInputBytes() maxInputBytes}. The chat reports it to
+ * {@link AsyncChat#handleError(Throwable)} and closes the channel.
+ */
+public class InputLimitExceededException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String limitName;
+    private final long limit;
+    private final long received;
+
+    /**
+     * An exceeded limit.
+     *
+     * @param limitName the limit's name, such as {@code maxInputBytes}
+     * @param limit the limit's value
+     * @param received how many bytes of the current message had arrived when it was hit
+     * @param detail what the chat was waiting for, such as the terminator
+     */
+    public InputLimitExceededException(String limitName, long limit, long received, String detail) {
+        super(limitName + "=" + limit + " exceeded: " + received + " bytes arrived since the last terminator"
+                + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
+        this.limitName = limitName;
+        this.limit = limit;
+        this.received = received;
+    }
+
+    /**
+     * The name of the limit that was hit.
+     *
+     * @return such as {@code maxInputBytes}
+     */
+    public String limitName() {
+        return limitName;
+    }
+
+    /**
+     * The limit's value.
+     *
+     * @return the limit in bytes
+     */
+    public long limit() {
+        return limit;
+    }
+
+    /**
+     * How many bytes of the current message had arrived when the limit was hit: more than
+     * {@link #limit()}.
+     *
+     * @return the byte count
+     */
+    public long received() {
+        return received;
+    }
+}
