@@ -1,0 +1,119 @@
+package io.asyncore.examples;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Python's {@code EchoServer(asyncore.dispatcher)}: listens, and hands every accepted
+ * connection to an {@link EchoHandler}.
+ *
+ * <pre>{@code
+ * class EchoServer(asyncore.dispatcher):
+ *
+ *     def __init__(self, host, port):
+ *         asyncore.dispatcher.__init__(self)
+ *         self.create_socket()
+ *         self.set_reuse_addr()
+ *         self.bind((host, port))
+ *         self.listen(5)
+ *
+ *     def handle_accepted(self, sock, addr):
+ *         print('Incoming connection from %s' % repr(addr))
+ *         handler = EchoHandler(sock)
+ *
+ * server = EchoServer('localhost', 8080)
+ * asyncore.loop()
+ * }</pre>
+ *
+ * <p>One difference: Python's {@code create_socket()} is always IPv4; here the socket's
+ * family follows the host, so {@code ::1} works as well as {@code 127.0.0.1}.
+ */
+public class EchoServer extends Dispatcher {
+
+    /** The host Python's example listens on. */
+    public static final String DEFAULT_HOST = "localhost";
+    /** The port Python's example listens on. */
+    public static final int DEFAULT_PORT = 8080;
+
+    /**
+     * Python's {@code EchoServer(host, port)}: a listening socket in the default map.
+     *
+     * @param host the host name or address to bind
+     * @param port the port; 0 lets the system choose (see {@link #localAddress()})
+     * @throws IOException if the address is in use or cannot be bound
+     */
+    public EchoServer(String host, int port) throws IOException {
+        this(host, port, null);
+    }
+
+    /**
+     * A listening socket in {@code map}; accepted connections join the same map.
+     *
+     * @param host the host name or address to bind
+     * @param port the port; 0 lets the system choose (see {@link #localAddress()})
+     * @param map the map; null for the map being served on this thread, else the default map
+     * @throws IOException if the address is in use or cannot be bound
+     */
+    public EchoServer(String host, int port, ChannelMap map) throws IOException {
+        super(map);
+        InetSocketAddress address = resolve(host, port);
+        createSocket(AddressFamily.of(address));
+        setReuseAddr();
+        bind(address);
+        listen(5);
+    }
+
+    @Override
+    protected void handleAccepted(SocketChannel sock, SocketAddress addr) {
+        System.out.println("Incoming connection from " + addr);
+        // No map given: the handler joins the map this server is served from.
+        new EchoHandler(sock);
+    }
+
+    /**
+     * Runs the example: {@code EchoServer [host [port]]}, by default on localhost:8080,
+     * serving the default map with {@link Asyncore#loop()} until the process ends.
+     *
+     * @param args optional host, then optional port
+     * @throws IOException if the server cannot listen
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length > 2) {
+            System.err.println("usage: EchoServer [host [port]]   (default: " + DEFAULT_HOST + " " + DEFAULT_PORT + ")");
+            System.exit(2);
+        }
+        String host = args.length > 0 ? args[0] : DEFAULT_HOST;
+        int port = args.length > 1 ? parsePort(args[1]) : DEFAULT_PORT;
+        EchoServer server = new EchoServer(host, port);
+        // Not in Python's example: says where it listens, so scripts know when to connect.
+        System.out.println("Echo server listening on " + server.localAddress());
+        Asyncore.loop();
+    }
+
+    static InetSocketAddress resolve(String host, int port) throws UnknownHostException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve host " + host);
+        }
+        return address;
+    }
+
+    static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + text);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port must be a number, got " + text, e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.asyncore.examples;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Python's {@code HTTPClient(asyncore.dispatcher)}: sends an HTTP/1.0 {@code GET} and
+ * prints the response as it arrives, until the server closes the connection.
+ *
+ * <pre>{@code
+ * class HTTPClient(asyncore.dispatcher):
+ *
+ *     def __init__(self, host, path):
+ *         asyncore.dispatcher.__init__(self)
+ *         self.create_socket()
+ *         self.connect( (host, 80) )
+ *         self.buffer = bytes('GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' %
+ *                             (path, host), 'ascii')
+ *
+ *     def handle_connect(self):
+ *         pass
+ *
+ *     def handle_close(self):
+ *         self.close()
+ *
+ *     def handle_read(self):
+ *         print(self.recv(8192))
+ *
+ *     def writable(self):
+ *         return (len(self.buffer) > 0)
+ *
+ *     def handle_write(self):
+ *         sent = self.send(self.buffer)
+ *         self.buffer = self.buffer[sent:]
+ *
+ * client = HTTPClient('www.python.org', '/')
+ * asyncore.loop()
+ * }</pre>
+ *
+ * <p>Differences: the port is a parameter; Python prints each chunk's {@code repr},
+ * this writes the raw bytes; the socket's family follows the host.
+ */
+public class HTTPClient extends Dispatcher {
+
+    private final OutputStream out;
+    private byte[] buffer;
+
+    /**
+     * Python's {@code HTTPClient(host, path)}: connects to port 80, in the default map.
+     *
+     * @param host the server's host name or address
+     * @param path the path to get, such as {@code /}
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    public HTTPClient(String host, String path) throws IOException {
+        this(host, 80, path);
+    }
+
+    /**
+     * Connects to {@code host:port}, in the default map, printing to {@link System#out}.
+     *
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @param path the path to get, such as {@code /}
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    public HTTPClient(String host, int port, String path) throws IOException {
+        this(host, port, path, null, System.out);
+    }
+
+    /**
+     * Connects to {@code host:port} in {@code map}, writing the response to {@code out}.
+     *
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @param path the path to get, such as {@code /}
+     * @param map the map; null for the map being served on this thread, else the default map
+     * @param out where the response goes, chunk by chunk
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    public HTTPClient(String host, int port, String path, ChannelMap map, OutputStream out) throws IOException {
+        super(map);
+        this.out = out;
+        InetSocketAddress address = EchoServer.resolve(host, port);
+        createSocket(AddressFamily.of(address));
+        connect(address);
+        buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    protected void handleConnect() {
+        // pass
+    }
+
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    @Override
+    protected void handleRead() throws IOException {
+        out.write(recv(8192));
+        out.flush();
+    }
+
+    @Override
+    public boolean writable() {
+        return buffer.length > 0;
+    }
+
+    @Override
+    protected void handleWrite() throws IOException {
+        int sent = send(buffer);
+        buffer = Arrays.copyOfRange(buffer, sent, buffer.length);
+    }
+
+    /**
+     * Runs the example: {@code HTTPClient host [port [path]]} (port 80 and path {@code /}
+     * by default), serving the default map with {@link Asyncore#loop()} until the server
+     * closes the connection.
+     *
+     * @param args host, optional port, optional path
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: HTTPClient host [port [path]]   (default port 80, path /)");
+            System.exit(2);
+        }
+        String host = args[0];
+        int port = args.length > 1 ? EchoServer.parsePort(args[1]) : 80;
+        String path = args.length > 2 ? args[2] : "/";
+        HTTPClient client = new HTTPClient(host, port, path);
+        Asyncore.loop();
+    }
+}
