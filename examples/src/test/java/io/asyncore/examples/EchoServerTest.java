@@ -105,21 +105,31 @@ class EchoServerTest {
         }
     }
 
-    /** Writes {@code payload} on another thread while reading its echo on this one. */
+    /**
+     * Writes {@code payload} on a thread of its own (never a shared pool, whose few threads
+     * may all be blocked reading) while reading its echo on this one.
+     */
     static byte[] exchange(Socket socket, byte[] payload) throws Exception {
-        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Thread writer = new Thread(() -> {
             try {
                 OutputStream out = socket.getOutputStream();
                 out.write(payload);
                 out.flush();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                written.complete(null);
+            } catch (IOException | RuntimeException e) {
+                written.completeExceptionally(e);
             }
-        });
-        byte[] echoed = new byte[payload.length];
-        new DataInputStream(socket.getInputStream()).readFully(echoed);
-        written.get(30, TimeUnit.SECONDS);
-        return echoed;
+        }, "echo-test-writer");
+        writer.start();
+        try {
+            byte[] echoed = new byte[payload.length];
+            new DataInputStream(socket.getInputStream()).readFully(echoed);
+            written.get(30, TimeUnit.SECONDS);
+            return echoed;
+        } finally {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        }
     }
 
     private static <T> T onLoop(EventLoop loop, java.util.function.Supplier<T> query) throws Exception {
