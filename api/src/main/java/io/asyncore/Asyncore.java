@@ -169,6 +169,8 @@ public final class Asyncore {
      * @param map the map, null for the default map
      * @param ignoreAll whether to ignore every exception from {@code close()}; otherwise
      *     disconnect errors are ignored and others are thrown after the map is cleared
+     * @throws ExitNow if a {@code close()} threw it (even with {@code ignoreAll}, as in
+     *     Python), after every dispatcher is closed and the map cleared
      */
     public static void closeAll(ChannelMap map, boolean ignoreAll) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
@@ -176,6 +178,11 @@ public final class Asyncore {
         for (Dispatcher d : m.dispatchers()) {
             try {
                 d.close();
+            } catch (ExitNow e) {
+                // Python re-raises ExitNow even with ignore_all; close the rest first.
+                if (!(first instanceof ExitNow)) {
+                    first = e;
+                }
             } catch (RuntimeException e) {
                 if (!ignoreAll && !Disconnects.isDisconnect(e.getCause()) && first == null) {
                     first = e;
