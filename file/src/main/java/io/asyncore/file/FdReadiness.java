@@ -1,0 +1,138 @@
+package io.asyncore.file;
+
+import io.asyncore.Asyncore;
+import io.asyncore.spi.ReadinessSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@link ReadinessSource} of one {@link FileDispatcher}: arms its descriptor in the
+ * {@link FdPoller} from the loop thread, and collects what the poller thread saw.
+ *
+ * <p>State machine: {@link #interest} arms the descriptor (one-shot) when what the
+ * dispatcher wants differs from what is armed, and does nothing while a report waits to
+ * be taken; the poller thread's {@link #fire} records the events and queues the
+ * dispatcher once; {@link #takeReady()} takes them, after which the descriptor is
+ * disarmed (the kernel did it) until the next {@link #interest}. A pass in which nothing
+ * changed costs no system call.
+ *
+ * <p>Hang-up and error on a descriptor the dispatcher reads or writes are delivered as
+ * read or write readiness, so that {@code read(2)} sees the end of file (after the data
+ * still buffered in a pipe) and {@code write(2)} sees {@code EPIPE}; only a dispatcher
+ * that wants neither would get them raw, and it gets nothing until it wants something.
+ */
+final class FdReadiness implements ReadinessSource {
+
+    /** Not an epoll bit: watching the descriptor failed. */
+    static final int FAILED = 1 << 24;
+
+    private final FileDispatcher dispatcher;
+    private final AtomicInteger ready = new AtomicInteger();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile Waker waker;
+
+    // Loop-thread state, guarded by this.
+    private FdPoller poller;
+    private int registeredFd = -1;
+    private int armed;
+    private boolean regular;
+
+    /** Set by {@link FdPoller#register}: the epoll data that names this source. */
+    long id;
+
+    FdReadiness(FileDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public synchronized void interest(boolean read, boolean write, Waker w) {
+        if (w != waker) {
+            waker = w;
+            if (queued.get()) {
+                w.ready(dispatcher); // queued on a loop that has gone: queue again here
+            }
+        }
+        if (queued.get()) {
+            return;
+        }
+        int want = (read ? Posix.EPOLLIN | Posix.EPOLLPRI : 0) | (write ? Posix.EPOLLOUT : 0);
+        if (regular) {
+            if (want != 0) {
+                fire(want & ~Posix.EPOLLPRI);
+            }
+            return;
+        }
+        if (want == armed) {
+            return;
+        }
+        FileWrapper file = dispatcher.wrapper();
+        int fd = file == null ? -1 : file.fileno();
+        if (fd < 0) {
+            return;
+        }
+        try {
+            if (poller == null) {
+                if (want == 0) {
+                    return;
+                }
+                poller = FdPoller.register(this, fd, want);
+                if (poller == null) {
+                    regular = true;
+                    fire(want & ~Posix.EPOLLPRI);
+                    return;
+                }
+                registeredFd = fd;
+            } else {
+                poller.rearm(this, fd, want);
+            }
+            armed = want;
+        } catch (PosixException e) {
+            System.getLogger(FdReadiness.class.getName()).log(System.Logger.Level.ERROR,
+                    "cannot watch " + dispatcher, e);
+            fire(FAILED);
+        }
+    }
+
+    /** Records events and queues the dispatcher once. Any thread. */
+    void fire(int events) {
+        ready.getAndAccumulate(events, (a, b) -> a | b);
+        if (queued.compareAndSet(false, true)) {
+            Waker w = waker;
+            if (w != null) {
+                w.ready(dispatcher);
+            }
+        }
+    }
+
+    @Override
+    public synchronized int takeReady() {
+        int events = ready.getAndSet(0);
+        queued.set(false);
+        int wanted = armed;
+        armed = 0; // one-shot: the kernel disarmed the descriptor when it fired
+        int flags = events & (Asyncore.POLLIN | Asyncore.POLLPRI | Asyncore.POLLOUT);
+        if ((events & (Posix.EPOLLHUP | Posix.EPOLLERR)) != 0) {
+            // let read(2) find the end of file, write(2) find EPIPE; a dispatcher that
+            // wants neither learns it when it wants one again (re-arming fires at once)
+            flags |= wanted & (Posix.EPOLLIN | Posix.EPOLLOUT);
+        }
+        if ((events & FAILED) != 0) {
+            flags |= Asyncore.POLLERR; // watching failed: the dispatcher closes
+        }
+        return flags;
+    }
+
+    /** Stops watching; must run before the descriptor closes. Any thread. */
+    synchronized void unregister() {
+        FdPoller p = poller;
+        poller = null;
+        if (p != null) {
+            p.unregister(this, registeredFd);
+        }
+        registeredFd = -1;
+        armed = 0;
+        regular = false;
+        ready.set(0);
+        queued.set(false);
+    }
+}
