@@ -164,7 +164,7 @@ public final class Asyncore {
 
     /**
      * Python's {@code close_all(map, ignore_all)}: closes every dispatcher in {@code map},
-     * then empties it and releases its poller.
+     * then empties it, cancels its timers and releases its poller.
      *
      * @param map the map, null for the default map
      * @param ignoreAll whether to ignore every exception from {@code close()}; otherwise
@@ -190,6 +190,7 @@ public final class Asyncore {
             }
             d.delChannel();
         }
+        m.timers().clear();
         m.releasePoller();
         if (first != null) {
             throw first;
@@ -253,6 +254,24 @@ public final class Asyncore {
             if ((flags & (POLLHUP | POLLERR | POLLNVAL)) != 0 && !d.isClosed()) {
                 d.handleClose();
             }
+        } catch (ExitNow | VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            fail(d, e);
+        } finally {
+            CURRENT.set(outer);
+        }
+    }
+
+    /**
+     * Delivers an expired timeout to {@code d} with the error handling of
+     * {@link #readwrite}; called by the timer that found it expired, on the loop thread.
+     */
+    static void timeout(Dispatcher d, TimeoutKind kind) {
+        Dispatcher outer = CURRENT.get();
+        CURRENT.set(d);
+        try {
+            d.handleTimeout(kind);
         } catch (ExitNow | VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

@@ -27,6 +27,7 @@ public final class ChannelMap {
     private Dispatcher[] members = new Dispatcher[16];
     private int size;
     private volatile Poller poller;
+    private final TimerQueue timers = new TimerQueue(this);
 
     /** A new, empty map. */
     public ChannelMap() {
@@ -154,6 +155,24 @@ public final class ChannelMap {
             }
         }
         return p;
+    }
+
+    /**
+     * This map's timers: whoever drives the map runs them on its thread, and a pass waits
+     * no longer than the next deadline.
+     *
+     * @return the map's timer queue
+     */
+    public TimerQueue timers() {
+        return timers;
+    }
+
+    /** Wakes a pass that waits on this map's poller, if it has one; any thread. */
+    void wakePoller() {
+        Poller p = poller;
+        if (p != null) {
+            p.wakeup();
+        }
     }
 
     /**

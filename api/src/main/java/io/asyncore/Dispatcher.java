@@ -17,6 +17,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -75,6 +76,10 @@ public abstract class Dispatcher {
     // Owned by ChannelMap, guarded by the map's lock.
     volatile ChannelMap owner;
     int mapIndex = -1;
+
+    // Reliability state, made on first use so plain dispatchers carry two null fields.
+    private Timeouts timeouts;
+    private AcceptPause acceptPause;
 
     /** A dispatcher without a socket, in the default map; call {@link #createSocket} next. */
     protected Dispatcher() {
@@ -439,6 +444,8 @@ public abstract class Dispatcher {
         addr = address;
         if (done) {
             handleConnectEvent();
+        } else if (timeouts != null) {
+            timeouts.connectStarted();
         }
     }
 
@@ -456,10 +463,22 @@ public abstract class Dispatcher {
             throw new IllegalStateException("accept: " + this + " is not listening; call listen first");
         }
         try {
-            return server.accept();
+            SocketChannel accepted = server.accept();
+            if (accepted != null && acceptPause != null) {
+                acceptPause.accepted();
+            }
+            return accepted;
         } catch (IOException e) {
             if (Disconnects.isDisconnect(e) && !(e instanceof ClosedChannelException)) {
                 return null; // ECONNABORTED: the peer gave up before we accepted
+            }
+            if (AcceptPause.isDescriptorExhaustion(e)) {
+                // EMFILE/ENFILE: neither spin nor close the listener; see AcceptPause.
+                if (acceptPause == null) {
+                    acceptPause = new AcceptPause(this);
+                }
+                acceptPause.pause(e);
+                return null;
             }
             throw e;
         }
@@ -494,7 +513,11 @@ public abstract class Dispatcher {
             throw notOpen("send");
         }
         try {
-            return out.write(data);
+            int n = out.write(data);
+            if (n > 0 && timeouts != null) {
+                timeouts.lastWrite = System.nanoTime();
+            }
+            return n;
         } catch (NotYetConnectedException e) {
             return 0;
         } catch (IOException e) {
@@ -543,6 +566,8 @@ public abstract class Dispatcher {
             int n = in.read(buffer);
             if (n < 0) {
                 handleClose();
+            } else if (n > 0 && timeouts != null) {
+                timeouts.lastRead = System.nanoTime();
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -599,6 +624,12 @@ public abstract class Dispatcher {
         connecting = false;
         closed = true;
         delChannel();
+        if (timeouts != null) {
+            timeouts.closed();
+        }
+        if (acceptPause != null) {
+            acceptPause.closed();
+        }
         SelectableChannel channel = socket;
         if (channel != null) {
             try {
@@ -670,6 +701,9 @@ public abstract class Dispatcher {
             if (!stream.finishConnect()) {
                 return;
             }
+        }
+        if (timeouts != null) {
+            timeouts.connected();
         }
         handleConnect();
         connected = true;
@@ -791,6 +825,93 @@ public abstract class Dispatcher {
     public void handleClose() {
         logInfo("unhandled close event", "warning");
         close();
+    }
+
+    // ------------------------------------------------------------------ timeouts and accept pauses
+
+    /**
+     * A timeout set with {@link #setIdleTimeout} or {@link #setConnectTimeout} expired.
+     * Called on the loop thread with the error handling of the other hooks. The default
+     * logs a line naming the timeout and {@link #close()}s; override to do otherwise (an
+     * idle timer that fires and leaves the dispatcher open fires again one period later).
+     *
+     * @param kind which timeout
+     * @throws IOException for subclasses
+     */
+    protected void handleTimeout(TimeoutKind kind) throws IOException {
+        Duration limit = kind == TimeoutKind.CONNECT ? connectTimeout() : idleTimeout(kind);
+        logInfo(kind.label() + " timeout (" + (limit == null ? "?" : limit.toMillis() + " ms")
+                + ") expired, closing " + this, "info");
+        close();
+    }
+
+    /**
+     * Sets an idle timeout: when nothing was received ({@link TimeoutKind#READ_IDLE}),
+     * sent ({@link TimeoutKind#WRITE_IDLE}) or either ({@link TimeoutKind#ALL_IDLE}) for
+     * {@code timeout}, {@link #handleTimeout} is called. Idle time counts from this call
+     * (and again from a completed connect). One timer per kind on this dispatcher's map,
+     * re-armed lazily: activity costs a field write, not a timer operation.
+     *
+     * @param kind {@code READ_IDLE}, {@code WRITE_IDLE} or {@code ALL_IDLE}
+     * @param timeout the idle time; null or zero turns it off
+     * @throws IllegalArgumentException for {@code CONNECT} (use {@link #setConnectTimeout})
+     *     or a negative timeout
+     */
+    public final void setIdleTimeout(TimeoutKind kind, Duration timeout) {
+        if (kind == null || kind == TimeoutKind.CONNECT) {
+            throw new IllegalArgumentException("setIdleTimeout: kind must be READ_IDLE, WRITE_IDLE or ALL_IDLE, got " + kind);
+        }
+        timeouts().setIdle(kind, timeout);
+    }
+
+    /**
+     * The idle timeout of {@code kind}.
+     *
+     * @param kind an idle kind
+     * @return the timeout, or null when off
+     */
+    public final Duration idleTimeout(TimeoutKind kind) {
+        return timeouts == null || kind == TimeoutKind.CONNECT ? null : timeouts.idle(kind);
+    }
+
+    /**
+     * Sets how long a {@link #connect} may take before {@link #handleTimeout} gets
+     * {@link TimeoutKind#CONNECT}. Applies to connects started after this call.
+     *
+     * @param timeout the limit; null or zero turns it off
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public final void setConnectTimeout(Duration timeout) {
+        timeouts().setConnect(timeout);
+    }
+
+    /**
+     * The connect timeout.
+     *
+     * @return the timeout, or null when off
+     */
+    public final Duration connectTimeout() {
+        return timeouts == null ? null : timeouts.connect();
+    }
+
+    /**
+     * Whether this listener stopped accepting for a while because the process ran out of
+     * file descriptors ({@code EMFILE}/{@code ENFILE}). While paused the engine does not
+     * poll it for connections, whatever {@link #readable()} answers; it resumes by itself
+     * after one second. Python would have closed the listener instead.
+     *
+     * @return true while paused
+     */
+    public final boolean isAcceptPaused() {
+        return acceptPause != null && acceptPause.paused();
+    }
+
+    private Timeouts timeouts() {
+        Timeouts t = timeouts;
+        if (t == null) {
+            t = timeouts = new Timeouts(this);
+        }
+        return t;
     }
 
     // ------------------------------------------------------------------ logging and repr

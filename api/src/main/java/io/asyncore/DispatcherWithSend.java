@@ -9,6 +9,24 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Python's {@code dispatcher_with_send}: a {@link Dispatcher} whose {@link #send} never
  * loses data. What the socket cannot take now is buffered and written, in order, as the
  * socket becomes writable, in slices of at most 64 KiB.
+ *
+ * <p>Backpressure (not in Python): the buffer has a high and a low watermark. Once more
+ * than {@link #highWatermark()} bytes wait, {@link #readable()} answers false, so the
+ * loop stops reading from this peer, until the buffer drains to {@link #lowWatermark()}
+ * or less. A peer that sends requests but never reads the answers therefore cannot grow
+ * this buffer much beyond the high watermark: the buffer holds at most the high mark
+ * plus what one read handler sends. Defaults: {@value #DEFAULT_LOW_WATERMARK} bytes low
+ * (one 64 KiB slice: the next writable event can empty the buffer) and
+ * {@value #DEFAULT_HIGH_WATERMARK} bytes high (four slices: replies a few times larger
+ * than a slice never pause reading). {@code setWatermarks(0, UNBOUNDED)} restores
+ * Python's unbounded buffer.
+ *
+ * <p>Overriding {@link #readable()}: combine with {@code super.readable()} (or test
+ * {@link #aboveHighWatermark()}), or the bound is lost. A peer that stops reading while
+ * reading is paused is seen only when a write fails; pair this with a
+ * {@link TimeoutKind#WRITE_IDLE} timeout to drop it. A dispatcher that itself sends more
+ * than the high mark before reading its answers (a bulk upload over an echo, say) must
+ * raise its watermarks, or both sides can end up waiting for each other.
  */
 @ConsumerType
 public abstract class DispatcherWithSend extends Dispatcher {
@@ -18,7 +36,17 @@ public abstract class DispatcherWithSend extends Dispatcher {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** The default low watermark: 64 KiB, one send slice. */
+    public static final int DEFAULT_LOW_WATERMARK = 64 * 1024;
+    /** The default high watermark: 256 KiB, four send slices. */
+    public static final int DEFAULT_HIGH_WATERMARK = 256 * 1024;
+    /** A high watermark that is never reached: Python's unbounded buffer. */
+    public static final int UNBOUNDED = Integer.MAX_VALUE;
+
     private ByteBuffer outBuffer = EMPTY;
+    private int lowWatermark = DEFAULT_LOW_WATERMARK;
+    private int highWatermark = DEFAULT_HIGH_WATERMARK;
+    private boolean aboveHigh;
 
     /** Without a socket, in the default map. */
     protected DispatcherWithSend() {
@@ -78,7 +106,57 @@ public abstract class DispatcherWithSend extends Dispatcher {
         int n = data.remaining();
         append(data);
         initiateSend();
+        if (outBuffer.remaining() > highWatermark) {
+            aboveHigh = true;
+        }
         return n;
+    }
+
+    /**
+     * Sets the watermarks that bound the output buffer; see the class javadoc.
+     *
+     * @param low reading resumes once at most this many bytes wait
+     * @param high reading pauses once more than this many bytes wait; {@link #UNBOUNDED}
+     *     never pauses (Python's behaviour)
+     * @throws IllegalArgumentException unless {@code 0 <= low <= high} and {@code high > 0}
+     */
+    public void setWatermarks(int low, int high) {
+        if (low < 0 || high <= 0 || low > high) {
+            throw new IllegalArgumentException("setWatermarks: need 0 <= low <= high and high > 0, got low "
+                    + low + ", high " + high);
+        }
+        lowWatermark = low;
+        highWatermark = high;
+        int pending = outBuffer.remaining();
+        aboveHigh = pending > high || (aboveHigh && pending > low);
+    }
+
+    /**
+     * The low watermark.
+     *
+     * @return bytes
+     */
+    public int lowWatermark() {
+        return lowWatermark;
+    }
+
+    /**
+     * The high watermark.
+     *
+     * @return bytes
+     */
+    public int highWatermark() {
+        return highWatermark;
+    }
+
+    /**
+     * Whether reading is paused because the output buffer went above the high watermark
+     * and has not yet drained to the low one.
+     *
+     * @return true while paused
+     */
+    public final boolean aboveHighWatermark() {
+        return aboveHigh;
     }
 
     /**
@@ -110,6 +188,21 @@ public abstract class DispatcherWithSend extends Dispatcher {
             // Drained: start again at the front, and give back memory a burst grew.
             outBuffer = outBuffer.capacity() > SLICE ? EMPTY : outBuffer.clear().limit(0);
         }
+        if (aboveHigh && outBuffer.remaining() <= lowWatermark) {
+            aboveHigh = false;
+        }
+    }
+
+    /**
+     * Readable unless the output buffer is above the high watermark (see the class
+     * javadoc). Subclasses that override this should answer
+     * {@code super.readable() && ...} to keep the bound.
+     *
+     * @return false while {@link #aboveHighWatermark()}
+     */
+    @Override
+    public boolean readable() {
+        return !aboveHigh;
     }
 
     @Override

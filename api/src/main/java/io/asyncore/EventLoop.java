@@ -82,6 +82,41 @@ public interface EventLoop extends Executor, AutoCloseable {
     void execute(Runnable task);
 
     /**
+     * Runs {@code task} once on the loop thread after {@code delay}; the loop's wait is
+     * shortened to the deadline. Thread-safe; wakes the loop when the timer is the
+     * earliest. Timers go to {@link #map()}'s {@link TimerQueue}; closing the loop cancels
+     * them.
+     *
+     * @param delay how long from now
+     * @param task the task; an exception from it is logged
+     * @return the timer, to cancel it
+     * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
+     */
+    default LoopTimer schedule(Duration delay, Runnable task) {
+        if (isClosed()) {
+            throw new java.util.concurrent.RejectedExecutionException("event loop " + name() + " is closed");
+        }
+        return map().timers().schedule(delay, task);
+    }
+
+    /**
+     * Runs {@code task} on the loop thread after {@code initialDelay}, then every
+     * {@code period} until cancelled; runs missed while the loop was busy are skipped.
+     *
+     * @param initialDelay until the first run
+     * @param period between two starts; positive
+     * @param task the task; an exception from it is logged and the schedule goes on
+     * @return the timer, to cancel it
+     * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
+     */
+    default LoopTimer scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
+        if (isClosed()) {
+            throw new java.util.concurrent.RejectedExecutionException("event loop " + name() + " is closed");
+        }
+        return map().timers().scheduleAtFixedRate(initialDelay, period, task);
+    }
+
+    /**
      * Moves {@code dispatcher} into this loop's map, on the loop thread. Thread-safe.
      *
      * @param dispatcher a dispatcher with its socket created

@@ -26,6 +26,7 @@ final class SelectorEventLoop implements EventLoop {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile BlockedLoopWatchdog watchdog;
 
     private SelectorEventLoop(String name, Duration selectTimeout) {
         if (name == null) {
@@ -43,6 +44,7 @@ final class SelectorEventLoop implements EventLoop {
     static SelectorEventLoop start(String name, Duration selectTimeout) throws IOException {
         SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
         loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
+        loop.watchdog = BlockedLoopWatchdog.start(name, loop.thread, loop.map.timers());
         loop.thread.start();
         return loop;
     }
@@ -65,7 +67,12 @@ final class SelectorEventLoop implements EventLoop {
             closed = true;
             runTasks();
             Asyncore.closeAll(map, true);
+            map.timers().clear();
             map.releasePoller();
+            BlockedLoopWatchdog w = watchdog;
+            if (w != null) {
+                w.stop(); // before this thread ends, so close() leaves no thread behind
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.asyncore.impl;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.TimerQueue;
 import io.asyncore.spi.Poller;
 import io.asyncore.spi.ReadinessSource;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class SelectorPoller implements Poller {
     private final ConcurrentLinkedQueue<Dispatcher> readySources = new ConcurrentLinkedQueue<>();
     private Dispatcher[] scratch;
     private ChannelMap current;
+    private boolean waiting;
     private volatile Thread pollingThread;
 
     SelectorPoller() throws IOException {
@@ -51,12 +53,19 @@ final class SelectorPoller implements Poller {
         current = map;
         try {
             boolean mustNotWait = updateInterest(map);
-            if (timeoutMillis == 0 || mustNotWait || !readySources.isEmpty()) {
+            TimerQueue timers = map.timers();
+            long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
+            waiting = true;
+            if (wait == 0 || mustNotWait || !readySources.isEmpty()) {
                 selector.selectNow(onReady);
             } else {
-                selector.select(onReady, timeoutMillis);
+                selector.select(onReady, wait);
+            }
+            if (waiting) {
+                endWait();
             }
             drainSources(map);
+            timers.runDue();
         } finally {
             current = null;
             pollingThread = null;
@@ -124,7 +133,9 @@ final class SelectorPoller implements Poller {
 
     private static int interestOps(Dispatcher d, SelectableChannel channel, boolean read, boolean write) {
         if (channel instanceof ServerSocketChannel) {
-            return read ? SelectionKey.OP_ACCEPT : 0; // listening sockets are never polled for write
+            // Listening sockets are never polled for write; nor for accepts while paused
+            // after EMFILE (Dispatcher#isAcceptPaused), whatever readable() says.
+            return read && !d.isAcceptPaused() ? SelectionKey.OP_ACCEPT : 0;
         }
         if (channel instanceof SocketChannel stream && stream.isConnectionPending()) {
             return read || write ? SelectionKey.OP_CONNECT : 0;
@@ -132,7 +143,16 @@ final class SelectorPoller implements Poller {
         return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
     }
 
+    /** Tells the map's clock that handlers run again, for the blocked-loop watchdog. */
+    private void endWait() {
+        waiting = false;
+        current.timers().endWait();
+    }
+
     private void onReady(SelectionKey key) {
+        if (waiting) {
+            endWait();
+        }
         Dispatcher d = (Dispatcher) key.attachment();
         if (!current.contains(d)) {
             return;
