@@ -41,7 +41,7 @@ public final class Activator implements BundleActivator {
                     LoopConfig.SELECT_TIMEOUT_MS, config.selectTimeout().toMillis(),
                     Constants.SERVICE_DESCRIPTION, "asyncore event loop " + config.name()));
             whiteboard = new Whiteboard(context, loop, properties);
-            loopRegistration = context.registerService(EventLoop.class, new SharedLoop(loop), properties);
+            loopRegistration = context.registerService(EventLoop.class, SharedLoop.of(loop), properties);
             whiteboard.open();
             commandsRegistration = context.registerService(Object.class.getName(),
                     new Commands(context, loop, whiteboard), Commands.properties());

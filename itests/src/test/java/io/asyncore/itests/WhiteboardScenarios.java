@@ -1,0 +1,413 @@
+package io.asyncore.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import io.asyncore.EventLoop;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The OSGi contract of {@code io.asyncore.impl}, run inside a real framework by the Felix
+ * and Karaf subclasses: the EventLoop service, the dispatcher whiteboard with real
+ * loopback clients, unregistration and bundle stops, impl restarts that re-adopt, the shell
+ * commands, and 50 restart cycles that must leave no thread or file descriptor behind.
+ */
+public abstract class WhiteboardScenarios {
+
+    static final String LOOP = "asyncore-default";
+    static final String IMPL = "io.asyncore.impl";
+    static final String API = "io.asyncore.api";
+    /** Set by both subclasses' configuration, to see that framework properties reach the loop. */
+    static final long SELECT_TIMEOUT_MS = 250;
+    static final int CYCLES = 50;
+
+    @Inject
+    protected BundleContext context;
+
+    private final List<Socket> clients = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private Bundle echo;
+
+    @Before
+    public void installEchoBundle() throws Exception {
+        assertActive(bundle(IMPL));
+        echo = context.installBundle("asyncore-itests:echo", EchoBundle.jar());
+    }
+
+    @After
+    public void cleanUp() throws Exception {
+        for (Socket s : clients) {
+            s.close();
+        }
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the test unregistered it
+            }
+        }
+        if (echo != null) {
+            echo.uninstall();
+        }
+        Bundle impl = bundle(IMPL);
+        if (impl.getState() != Bundle.ACTIVE) {
+            impl.start(); // a failed cycle test must not take the other tests down
+        }
+    }
+
+    // ------------------------------------------------------------------ the service
+
+    @Test
+    public void bundlesStartAndTheLoopIsAServiceWithItsProperties() throws Exception {
+        assertActive(bundle(API));
+        assertActive(bundle(IMPL));
+        ServiceReference<EventLoop> ref = loopReference();
+        assertEquals(LOOP, ref.getProperty("name"));
+        assertEquals(LOOP, ref.getProperty("asyncore.loop.name"));
+        assertEquals(SELECT_TIMEOUT_MS, ref.getProperty("asyncore.select.timeout.ms"));
+        assertEquals(IMPL, ref.getBundle().getSymbolicName());
+        EventLoop loop = context.getService(ref);
+        try {
+            assertEquals(LOOP, loop.name());
+            assertFalse(loop.isClosed());
+            assertFalse(loop.inEventLoop());
+            assertThrows(UnsupportedOperationException.class, loop::close);
+            assertEquals(1, Measure.take(LOOP).loopThreads());
+        } finally {
+            context.ungetService(ref);
+        }
+        String loops = command("loops");
+        assertTrue(loops, loops.contains(LOOP) && loops.contains("running") && loops.contains(IMPL));
+    }
+
+    // ------------------------------------------------------------------ the whiteboard
+
+    @Test
+    public void registeredDispatcherServesRealClientsUntilUnregistered() throws Exception {
+        echo.start();
+        Dispatcher server = adoptedEchoServer();
+        int port = echoPort();
+        Socket a = connect(port);
+        Socket b = connect(port);
+        assertEchoes(a, "hello");
+        assertEchoes(b, "world");
+
+        String channels = command("channels");
+        assertTrue(channels, channels.contains("3 channels"));
+        assertTrue(channels, channels.contains(EchoBundle.SYMBOLIC_NAME));
+        assertTrue(channels, channels.contains("accepting"));
+        assertTrue(channels, channels.contains("connected"));
+        assertTrue(channels, channels.contains("(child)"));
+
+        service(Runnable.class, "(asyncore.itests=unregister)").run();
+
+        assertEquals(Bundle.ACTIVE, echo.getState());
+        assertTrue(server.isClosed());
+        assertEof(a);
+        assertEof(b);
+        assertRefused(port);
+        assertEquals(0, loop().map().size());
+    }
+
+    @Test
+    public void stoppingTheRegisteringBundleClosesItsListenerAndConnections() throws Exception {
+        echo.start();
+        Dispatcher server = adoptedEchoServer();
+        int port = echoPort();
+        Socket a = connect(port);
+        Socket b = connect(port);
+        assertEchoes(a, "one");
+        assertEchoes(b, "two");
+
+        echo.stop();
+
+        assertTrue(server.isClosed());
+        assertEof(a);
+        assertEof(b);
+        assertRefused(port);
+        assertEquals(0, loop().map().size());
+    }
+
+    /**
+     * Stopping the impl bundle ends the loop: connections spawned by a registered
+     * dispatcher close (no thread serves them), but the registered dispatcher is only
+     * detached, its listening socket open, because its service is still there. The
+     * restarted impl adopts it again: same dispatcher, same port.
+     */
+    @Test
+    public void restartedImplReadoptsStillRegisteredDispatchers() throws Exception {
+        echo.start();
+        Dispatcher server = adoptedEchoServer();
+        int port = echoPort();
+        Socket a = connect(port);
+        assertEchoes(a, "before");
+
+        ChannelMap oldMap = loop().map();
+        Bundle impl = bundle(IMPL);
+        impl.stop();
+        assertNull(context.getServiceReference(EventLoop.class));
+        assertEquals(0, Measure.take(LOOP).loopFamily());
+        assertEof(a);
+        assertFalse("the registered dispatcher stays open while its service is registered", server.isClosed());
+        assertFalse("detached from the stopped loop", oldMap.contains(server));
+        assertFalse(ChannelMap.defaultMap().contains(server));
+
+        impl.start();
+        assertEquals(server, adoptedEchoServer());
+        Socket b = connect(port);
+        assertEchoes(b, "after");
+        assertEquals(1, Measure.take(LOOP).loopThreads());
+    }
+
+    @Test
+    public void targetFilterSelectsTheLoopAndUnadoptedDispatchersAreReported() throws Exception {
+        Listener matching = new Listener();
+        Listener elsewhere = new Listener();
+        Dispatcher socketless = new Dispatcher() {
+            @Override
+            public String toString() {
+                return "<socketless test dispatcher>";
+            }
+        };
+        ServiceRegistration<Dispatcher> m = register(matching, "(name=" + LOOP + ")");
+        ServiceRegistration<Dispatcher> e = register(elsewhere, "(name=elsewhere)");
+        ServiceRegistration<Dispatcher> s = register(socketless, null);
+
+        Await.until("dispatcher with a matching asyncore.target adopted", () -> loop().map().contains(matching));
+        String unadopted = Await.until("both unadopted dispatchers reported", () -> {
+            String out = command("unadopted");
+            return out.contains("matches no loop") && out.contains("has no socket") ? out : null;
+        });
+        assertTrue(unadopted, unadopted.contains("service " + serviceId(e) + " of "));
+        assertTrue(unadopted, unadopted.contains("service " + serviceId(s) + " of "));
+        assertFalse(unadopted, unadopted.contains("service " + serviceId(m) + " of "));
+        assertFalse(loop().map().contains(elsewhere));
+        assertFalse("an unadopted dispatcher is left to its owner", elsewhere.isClosed());
+        String channels = command("channels");
+        assertTrue(channels, channels.contains("2 unadopted dispatcher service(s)"));
+
+        m.unregister();
+        e.unregister();
+        s.unregister();
+        assertTrue(matching.isClosed());
+        assertRefused(matching.port);
+        assertEquals("no unadopted dispatchers\n", command("unadopted"));
+        elsewhere.close();
+    }
+
+    // ------------------------------------------------------------------ leaks
+
+    @Test
+    public void fiftyRestartCyclesWithLiveConnectionsLeaveNoThreadOrFd() throws Exception {
+        echo.start();
+        Dispatcher server = adoptedEchoServer();
+        cycle(server); // warm-up: lazily created framework resources are not leaks
+        server = adoptedEchoServer();
+        Measure before = Measure.take(LOOP);
+        long start = System.nanoTime();
+        for (int i = 0; i < CYCLES; i++) {
+            server = cycle(server);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Measure after = Measure.take(LOOP);
+        String report = getClass().getSimpleName() + ": " + CYCLES + " cycles (impl stop/start and echo bundle"
+                + " stop/start, each with live connections) in " + millis + " ms; before " + before
+                + ", after " + after;
+        System.out.println(report);
+        assertEquals(report, 1, before.loopThreads());
+        assertEquals(report, 1, after.loopThreads());
+        assertEquals(report, before.loopFamily(), after.loopFamily());
+        assertTrue(report, after.threads() <= before.threads());
+        assertEquals(report, before.fds(), after.fds());
+    }
+
+    /** One impl restart and one echo bundle restart, each with live connections. */
+    private Dispatcher cycle(Dispatcher server) throws Exception {
+        int port = echoPort();
+        Socket a = connect(port);
+        assertEchoes(a, "x");
+        Bundle impl = bundle(IMPL);
+        impl.stop();
+        assertEof(a);
+        impl.start();
+        adoptedEchoServer();
+        Socket b = connect(port);
+        assertEchoes(b, "y");
+        echo.stop();
+        assertEof(b);
+        assertTrue(server.isClosed());
+        echo.start();
+        close(a);
+        close(b);
+        return adoptedEchoServer();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A listening dispatcher on 127.0.0.1 registered by the probe itself. */
+    static final class Listener extends Dispatcher {
+        final int port;
+
+        Listener() throws IOException {
+            createSocket(AddressFamily.INET);
+            bind(new InetSocketAddress("127.0.0.1", 0));
+            listen(4);
+            port = ((InetSocketAddress) localAddress()).getPort();
+        }
+    }
+
+    private ServiceRegistration<Dispatcher> register(Dispatcher d, String target) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        if (target != null) {
+            properties.put("asyncore.target", target);
+        }
+        ServiceRegistration<Dispatcher> r = context.registerService(Dispatcher.class, d, properties);
+        registrations.add(r);
+        return r;
+    }
+
+    private static long serviceId(ServiceRegistration<?> r) {
+        return (Long) r.getReference().getProperty(Constants.SERVICE_ID);
+    }
+
+    protected Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
+    }
+
+    protected static void assertActive(Bundle b) {
+        assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
+    }
+
+    private ServiceReference<EventLoop> loopReference() {
+        return Await.until("EventLoop service (name=" + LOOP + ")", () -> {
+            try {
+                var refs = context.getServiceReferences(EventLoop.class, "(name=" + LOOP + ")");
+                return refs.isEmpty() ? null : refs.iterator().next();
+            } catch (InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** The current EventLoop service object (a new one after every impl restart). */
+    protected EventLoop loop() {
+        ServiceReference<EventLoop> ref = loopReference();
+        EventLoop loop = context.getService(ref);
+        assertNotNull(loop);
+        context.ungetService(ref); // the impl bundle keeps it alive; only its map is used
+        return loop;
+    }
+
+    private <T> T service(Class<T> type, String filter) {
+        return Await.until(type.getSimpleName() + " service " + filter, () -> {
+            try {
+                var refs = context.getServiceReferences(type, filter);
+                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+            } catch (InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private Dispatcher adoptedEchoServer() {
+        Dispatcher server = service(Dispatcher.class, "(asyncore.itests=echo)");
+        Await.until("echo server adopted by the loop", () -> loop().map().contains(server));
+        return server;
+    }
+
+    private int echoPort() throws InvalidSyntaxException {
+        var refs = context.getServiceReferences(Dispatcher.class, "(asyncore.itests=echo)");
+        assertFalse("echo server service", refs.isEmpty());
+        return (Integer) refs.iterator().next().getProperty("port");
+    }
+
+    /**
+     * Calls one of the {@code asyncore:*} shell commands on its service, found by the
+     * Gogo properties, the way the shell does (reflection, no Gogo types).
+     */
+    protected String command(String function) {
+        try {
+            var refs = context.getServiceReferences((String) null, "(osgi.command.scope=asyncore)");
+            assertNotNull("asyncore command service", refs);
+            assertEquals(1, refs.length);
+            List<String> functions = Arrays.asList((String[]) refs[0].getProperty("osgi.command.function"));
+            assertTrue(functions.toString(), functions.contains(function));
+            Object commands = context.getService(refs[0]);
+            try {
+                return (String) commands.getClass().getMethod(function).invoke(commands);
+            } finally {
+                context.ungetService(refs[0]);
+            }
+        } catch (ReflectiveOperationException | InvalidSyntaxException e) {
+            throw new AssertionError("asyncore:" + function + " failed: " + e, e);
+        }
+    }
+
+    private Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        clients.add(s);
+        s.setSoTimeout((int) Await.TIMEOUT_MILLIS);
+        s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+        return s;
+    }
+
+    private void close(Socket s) throws IOException {
+        s.close();
+        clients.remove(s);
+    }
+
+    private static void assertEchoes(Socket s, String text) throws IOException {
+        byte[] sent = text.getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(sent);
+        s.getOutputStream().flush();
+        byte[] back = s.getInputStream().readNBytes(sent.length);
+        assertEquals(text, new String(back, StandardCharsets.UTF_8));
+    }
+
+    private static void assertEof(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        assertEquals("end of stream from the server", -1, in.read());
+    }
+
+    private static void assertRefused(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            fail("127.0.0.1:" + port + " still accepts connections");
+        } catch (ConnectException expected) {
+            // nothing listens any more
+        } catch (IOException e) {
+            throw new AssertionError("connect to 127.0.0.1:" + port + ": " + e, e);
+        }
+    }
+
+}
