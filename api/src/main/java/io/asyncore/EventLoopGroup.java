@@ -1,0 +1,224 @@
+package io.asyncore;
+
+import io.asyncore.spi.Engines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Several {@link EventLoop}s, one thread each, that share the connections of a server:
+ * a listening dispatcher in one loop hands each accepted connection to the next loop,
+ * round robin, with {@link #adopt}.
+ *
+ * <p>Each loop keeps the one-loop rules: a dispatcher belongs to one loop, and all its
+ * hooks run on that loop's thread. That is why {@link #adopt} constructs the connection's
+ * dispatcher on the target loop's thread: a dispatcher made there without a map joins
+ * that loop's map.
+ *
+ * <pre>{@code
+ * EventLoopGroup group = EventLoopGroup.start("echo");      // one loop per core
+ * class Server extends Dispatcher {
+ *     Server() throws IOException {
+ *         super(group.loop(0).map());
+ *         createSocket();
+ *         bind(new InetSocketAddress("127.0.0.1", 8007));
+ *         listen(128);
+ *     }
+ *     protected void handleAccepted(SocketChannel channel, SocketAddress peer) {
+ *         group.adopt(channel, EchoHandler::new);              // EchoHandler(SocketChannel)
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A dispatcher made by {@link #adopt} on another loop has no {@link Dispatcher#parent()}
+ * (no hook of its listener runs on that thread).
+ *
+ * <p>Threading: every method is thread-safe.
+ */
+public final class EventLoopGroup implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EventLoopGroup.class.getName());
+
+    private final String name;
+    private final EventLoop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private EventLoopGroup(String name, EventLoop[] loops) {
+        this.name = name;
+        this.loops = loops;
+    }
+
+    /**
+     * Starts one loop per available processor.
+     *
+     * @param name the group's name; loop {@code i} and its thread are named {@code name-i}
+     * @return the running group
+     * @throws UncheckedIOException if the system refuses a selector
+     */
+    public static EventLoopGroup start(String name) {
+        return start(name, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Starts {@code size} loops with the engine found by {@link Engines#get()}.
+     *
+     * @param name the group's name; loop {@code i} and its thread are named {@code name-i}
+     * @param size how many loops, at least 1
+     * @return the running group
+     * @throws IllegalArgumentException if {@code size} is less than 1
+     * @throws UncheckedIOException if the system refuses a selector (the loops started
+     *     so far are closed)
+     */
+    public static EventLoopGroup start(String name, int size) {
+        if (name == null) {
+            throw new NullPointerException("event loop group name is null");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("an event loop group needs at least 1 loop, got " + size);
+        }
+        EventLoop[] loops = new EventLoop[size];
+        try {
+            for (int i = 0; i < size; i++) {
+                loops[i] = Engines.get().startEventLoop(name + "-" + i, EventLoop.DEFAULT_SELECT_TIMEOUT);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (EventLoop loop : loops) {
+                if (loop != null) {
+                    loop.close();
+                }
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot start event loop group " + name, io);
+            }
+            throw (RuntimeException) e;
+        }
+        return new EventLoopGroup(name, loops);
+    }
+
+    /**
+     * The group's name.
+     *
+     * @return the name given at start
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * How many loops the group has.
+     *
+     * @return the count, at least 1
+     */
+    public int size() {
+        return loops.length;
+    }
+
+    /**
+     * One loop of the group.
+     *
+     * @param index from 0 to {@link #size()} - 1
+     * @return the loop
+     * @throws IndexOutOfBoundsException for another index
+     */
+    public EventLoop loop(int index) {
+        return loops[index];
+    }
+
+    /**
+     * The loops, in order.
+     *
+     * @return an unmodifiable list
+     */
+    public List<EventLoop> loops() {
+        return List.of(loops);
+    }
+
+    /**
+     * The next loop, round robin.
+     *
+     * @return a loop of the group
+     */
+    public EventLoop next() {
+        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    }
+
+    /**
+     * Hands an accepted connection to the next loop: {@code factory} runs on that loop's
+     * thread (at once when called on it, else as an {@link EventLoop#execute} task) and
+     * wraps the channel in a dispatcher, which joins that loop's map when made without
+     * one. Meant for {@link Dispatcher#handleAccepted}.
+     *
+     * <p>If {@code factory} throws, the error is logged and the channel closed; the caller
+     * never sees it. A loop that is closed is skipped.
+     *
+     * @param channel the accepted connection
+     * @param factory makes the connection's dispatcher, such as {@code EchoHandler::new}
+     * @return the loop that takes the connection
+     * @throws RejectedExecutionException if every loop is closed (the channel is closed)
+     */
+    public EventLoop adopt(SocketChannel channel, Function<? super SocketChannel, ? extends Dispatcher> factory) {
+        if (channel == null || factory == null) {
+            throw new NullPointerException("adopt: channel and factory are required");
+        }
+        for (int tries = 0; tries < loops.length; tries++) {
+            EventLoop loop = next();
+            if (loop.isClosed()) {
+                continue;
+            }
+            if (loop.inEventLoop()) {
+                construct(loop, channel, factory);
+                return loop;
+            }
+            try {
+                loop.execute(() -> construct(loop, channel, factory));
+                return loop;
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // try the next loop
+            }
+        }
+        closeQuietly(channel);
+        throw new RejectedExecutionException("event loop group " + name + " is closed");
+    }
+
+    private static void construct(EventLoop loop, SocketChannel channel,
+            Function<? super SocketChannel, ? extends Dispatcher> factory) {
+        try {
+            factory.apply(channel);
+        } catch (ExitNow | VirtualMachineError e) {
+            closeQuietly(channel);
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(Level.ERROR, "making a dispatcher for " + channel + " on " + loop.name() + " failed; closing it", e);
+            closeQuietly(channel);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do
+        }
+    }
+
+    /**
+     * Closes every loop (see {@link EventLoop#close()}) and waits for their threads.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        for (EventLoop loop : loops) {
+            loop.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoopGroup[" + name + ", " + loops.length + " loops]";
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# JMH: one loop pass over 10, 1,000 and 10,000 idle channels, with the GC profiler
+# (gc.alloc.rate.norm is the bytes allocated per pass). Extra arguments go to JMH, e.g.
+#   benchmarks/run-jmh.sh -p channels=10000 -f 1 -wi 2 -i 3
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export PATH="$JAVA_HOME/bin:$PATH"
+if [ ! -f benchmarks/target/classpath.txt ] || [ "${REBUILD:-1}" = 1 ]; then
+  ./mvnw -q -pl api,impl,benchmarks -am install -DskipTests > /tmp/asyncore-bench-build.log 2>&1 \
+    || { tail -40 /tmp/asyncore-bench-build.log; exit 1; }
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+pin=()
+if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); fi
+exec "${pin[@]}" java -cp "$cp" org.openjdk.jmh.Main IdlePassBenchmark -prof gc "${@:--rff benchmarks/results/jmh-idle-pass.txt}"

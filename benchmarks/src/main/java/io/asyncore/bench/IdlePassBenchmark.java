@@ -1,0 +1,103 @@
+package io.asyncore.bench;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One loop pass ({@code Asyncore.poll} with a zero timeout) over N idle channels: connected
+ * loopback pairs whose server side is in the map, {@code readable()} true, nothing
+ * arriving. Run with {@code -prof gc} to see the bytes allocated per pass (the target is
+ * 0 B/op: the engine allocates nothing per pass in steady state).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class IdlePassBenchmark {
+
+    /** How many idle channels are in the map. */
+    @Param({"10", "1000", "10000"})
+    public int channels;
+
+    private ChannelMap map;
+    private ServerSocketChannel server;
+    private final List<SocketChannel> peers = new ArrayList<>();
+
+    /** An idle connection: wants to read, never writes. */
+    static final class Idle extends Dispatcher {
+        Idle(SocketChannel channel, ChannelMap map) {
+            super(channel, map);
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected void handleRead() throws IOException {
+            throw new IllegalStateException("an idle channel became readable");
+        }
+    }
+
+    /**
+     * Opens the pairs and runs one pass so that every channel is registered.
+     *
+     * @throws IOException if sockets run out (raise {@code ulimit -n})
+     */
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+        map = new ChannelMap("idle-bench");
+        server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 4096);
+        for (int i = 0; i < channels; i++) {
+            SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+            peers.add(peer);
+            new Idle(server.accept(), map);
+        }
+        Asyncore.poll(Duration.ZERO, map);
+    }
+
+    /** One pass. */
+    @Benchmark
+    public void pass() {
+        Asyncore.poll(Duration.ZERO, map);
+    }
+
+    /**
+     * Closes everything.
+     *
+     * @throws IOException never in practice
+     */
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        Asyncore.closeAll(map, true);
+        for (SocketChannel peer : peers) {
+            peer.close();
+        }
+        server.close();
+    }
+}
