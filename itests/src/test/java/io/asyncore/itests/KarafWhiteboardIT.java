@@ -96,6 +96,20 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
         };
     }
 
+    /**
+     * The command service called as the console's command wrapper calls it. Karaf 4.4.10's
+     * console cannot run any command on JDK 24+: making a session
+     * ({@code ShellUtil.getCurrentUserName}) and listing the registry
+     * ({@code SecuredSessionFactoryImpl.currentUserHasRole}) both call
+     * {@code Subject.getSubject}, which those JDKs refuse without a security manager, and
+     * JDK 24+ refuses to start with one. On JDK 17 and 21 the console runs
+     * {@code asyncore:channels} like any Gogo command.
+     */
+    @Override
+    protected String shell(String commandLine) {
+        return command(commandLine.substring(commandLine.indexOf(':') + 1));
+    }
+
     /** The bundles came from the feature repository, by Maven coordinates. */
     @Test
     public void featureAsyncoreInstalledApiAndImplByMavenCoordinates() {

@@ -222,6 +222,33 @@ public abstract class WhiteboardScenarios {
         elsewhere.close();
     }
 
+    // ------------------------------------------------------------------ the shell
+
+    /**
+     * Runs one command line in the framework's shell (Gogo in Felix, the Karaf console in
+     * Karaf) and answers what it printed and returned.
+     *
+     * @param commandLine the command line
+     * @return the output
+     * @throws Exception if the shell fails the command
+     */
+    protected abstract String shell(String commandLine) throws Exception;
+
+    @Test
+    public void shellFindsTheCommandsThroughTheirServiceProperties() throws Exception {
+        echo.start();
+        adoptedEchoServer();
+        Socket a = connect(echoPort());
+        assertEchoes(a, "shell");
+        String loops = shell("asyncore:loops");
+        assertTrue(loops, loops.contains(LOOP) && loops.contains("running"));
+        String channels = shell("asyncore:channels");
+        assertTrue(channels, channels.contains("2 channels") && channels.contains(EchoBundle.SYMBOLIC_NAME)
+                && channels.contains("accepting") && channels.contains("connected"));
+        String unadopted = shell("asyncore:unadopted");
+        assertTrue(unadopted, unadopted.contains("no unadopted dispatchers"));
+    }
+
     // ------------------------------------------------------------------ leaks
 
     @Test
