@@ -50,6 +50,14 @@ public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback, A
         map.poller();
         map.releasePoller();
         Posix.close(Posix.eventfd(0, 0));
+        // closing a channel registered with a selector makes the JDK open its one "pre-close" socket
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open()) {
+            channel.configureBlocking(false);
+            channel.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            channel.close();
+            selector.selectNow();
+        }
         // @TempDir names come from SecureRandom, which keeps /dev/random and /dev/urandom open
         Files.delete(Files.createTempDirectory("warm-up"));
     }
