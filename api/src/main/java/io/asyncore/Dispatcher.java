@@ -803,7 +803,20 @@ public abstract class Dispatcher {
     protected void handleAccept() throws IOException {
         SocketChannel channel = accept();
         if (channel != null) {
-            handleAccepted(channel, peerAddress(channel));
+            try {
+                handleAccepted(channel, peerAddress(channel));
+            } catch (RuntimeException | IOException | Error e) {
+                // Nobody owns the connection now: close it rather than leak its descriptor.
+                // (If a dispatcher already wrapped it, that dispatcher sees it closed.)
+                if (!(e instanceof ExitNow)) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // closing a socket we just accepted; nothing more to do
+                    }
+                }
+                throw e;
+            }
         }
     }
 

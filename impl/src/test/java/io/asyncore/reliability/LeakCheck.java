@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -103,13 +102,27 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         return out;
     }
 
-    /** Every open descriptor number; for tests that watch one fd. */
-    static Set<Integer> fdNumbers() {
+    /**
+     * The open socket descriptors as "number=socket:[inode]"; for tests that watch one fd
+     * (the directory listing's own descriptor is not a socket, so it never shows up).
+     */
+    static Set<String> socketFds() {
+        Set<String> out = new TreeSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.map(p -> Integer.parseInt(p.getFileName().toString())).collect(Collectors.toCollection(TreeSet::new));
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:")) {
+                        out.add(fd.getFileName() + "=" + target);
+                    }
+                } catch (IOException gone) {
+                    // closed while listing
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc/self/fd", e);
         }
+        return out;
     }
 
     private static Set<String> threadNames() {

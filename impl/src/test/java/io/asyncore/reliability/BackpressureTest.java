@@ -1,0 +1,199 @@
+package io.asyncore.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.DispatcherWithSend;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Output watermarks: a peer that sends but never reads cannot grow the server's buffer
+ * beyond the high watermark plus one read's worth; Python's unbounded setting can.
+ */
+@ExtendWith(LeakCheck.class)
+class BackpressureTest {
+
+    private static final long GIB = 1L << 30;
+    /** The echo handler reads at most 8 KiB per event: the most one read adds above the mark. */
+    private static final int ONE_READ = 8192;
+
+    private final ChannelMap map = new ChannelMap("backpressure");
+    private final List<Net.Echo> handlers = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        Asyncore.closeAll(map, true);
+        Asyncore.closeAll();
+    }
+
+    private Net.Server server(int low, int high) throws IOException {
+        return new Net.Server(map, (c, m) -> {
+            Net.Echo e = new Net.Echo(c, m);
+            if (high > 0) {
+                e.setWatermarks(low, high);
+            }
+            handlers.add(e);
+            return e;
+        });
+    }
+
+    /** Result of pushing bytes at a server that echoes to a client that does not read. */
+    record Push(long sent, int maxPending, boolean stalled) { }
+
+    /**
+     * Writes up to {@code limit} bytes from a client that never reads, running server passes
+     * in between, until the limit or until nothing moves for 300 passes.
+     */
+    private Push push(SocketChannel client, long limit) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
+        long sent = 0;
+        int maxPending = 0;
+        int idlePasses = 0;
+        while (sent < limit && idlePasses < 300) {
+            chunk.clear();
+            if (limit - sent < chunk.capacity()) {
+                chunk.limit((int) (limit - sent));
+            }
+            int n = client.write(chunk);
+            sent += n;
+            Asyncore.loop(Duration.ofMillis(1), false, map, 1);
+            for (Net.Echo h : handlers) {
+                maxPending = Math.max(maxPending, h.pendingBytes());
+            }
+            idlePasses = n == 0 ? idlePasses + 1 : 0;
+        }
+        return new Push(sent, maxPending, sent < limit);
+    }
+
+    private SocketChannel client(Net.Server server) throws IOException {
+        SocketChannel client = SocketChannel.open(server.local());
+        client.configureBlocking(false);
+        while (handlers.isEmpty()) {
+            Asyncore.loop(Duration.ofMillis(10), false, map, 1);
+        }
+        return client;
+    }
+
+    @Test
+    void aClientThatNeverReadsCannotGrowTheServersBuffer() throws Exception {
+        // Heap in use via Runtime (java.management is not readable from this test module).
+        Runtime memory = Runtime.getRuntime();
+        System.gc();
+        long heapBefore = memory.totalMemory() - memory.freeMemory();
+        Net.Server server = server(0, 0); // defaults
+        try (SocketChannel client = client(server)) {
+            Net.Echo h = handlers.get(0);
+            assertEquals(DispatcherWithSend.DEFAULT_LOW_WATERMARK, h.lowWatermark());
+            assertEquals(DispatcherWithSend.DEFAULT_HIGH_WATERMARK, h.highWatermark());
+            Push p = push(client, GIB);
+            System.gc();
+            long heapGrowth = memory.totalMemory() - memory.freeMemory() - heapBefore;
+            assertTrue(p.stalled(), "the server kept reading: " + p);
+            assertTrue(h.aboveHighWatermark());
+            assertTrue(p.maxPending() <= h.highWatermark() + ONE_READ,
+                    "buffer grew to " + p.maxPending() + " bytes, high watermark " + h.highWatermark());
+            assertTrue(heapGrowth < 64L << 20, "heap grew by " + heapGrowth + " bytes");
+            System.out.printf("backpressure: client stalled after %d bytes, server buffer peaked at %d bytes, heap +%d KiB%n",
+                    p.sent(), p.maxPending(), heapGrowth >> 10);
+        }
+    }
+
+    @Test
+    void pythonsUnboundedBufferIsOneSettingAndDoesGrow() throws Exception {
+        Net.Server server = server(0, DispatcherWithSend.UNBOUNDED);
+        try (SocketChannel client = client(server)) {
+            client.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+            long limit = 32L << 20;
+            Push p = push(client, limit);
+            // Without the watermark the server reads everything and buffers what the client
+            // does not take: the bound above is the watermark's doing, not the kernel's.
+            assertFalse(p.stalled(), p.toString());
+            assertTrue(p.maxPending() > 4 * DispatcherWithSend.DEFAULT_HIGH_WATERMARK, p.toString());
+        }
+    }
+
+    @Test
+    void readingResumesBelowTheLowWatermarkAndNothingIsLost() throws Exception {
+        Net.Server server = server(16 * 1024, 64 * 1024);
+        try (SocketChannel client = client(server)) {
+            Net.Echo h = handlers.get(0);
+            MessageDigest sentDigest = MessageDigest.getInstance("SHA-256");
+            MessageDigest gotDigest = MessageDigest.getInstance("SHA-256");
+            long total = 16L << 20;
+            ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            long sent = 0;
+            long got = 0;
+            long seed = 1;
+            int paused = 0;
+            boolean wasPaused = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (got < total) {
+                assertTrue(System.nanoTime() - deadline < 0, "echo did not complete: sent " + sent + ", got " + got);
+                if (sent < total && !out.hasRemaining() || sent == 0 && out.position() == 0) {
+                    out.clear();
+                    for (int i = 0; i < out.capacity(); i++) {
+                        seed = seed * 6364136223846793005L + 1442695040888963407L;
+                        out.put((byte) (seed >>> 56));
+                    }
+                    out.flip();
+                    sentDigest.update(out.duplicate());
+                }
+                if (sent < total) {
+                    sent += client.write(out);
+                }
+                Asyncore.loop(Duration.ofMillis(1), false, map, 1);
+                if (h.aboveHighWatermark() && !wasPaused) {
+                    paused++;
+                }
+                wasPaused = h.aboveHighWatermark();
+                assertTrue(h.pendingBytes() <= 64 * 1024 + ONE_READ, "pending " + h.pendingBytes());
+                // Read only while the server is paused, so it keeps hitting its watermark and
+                // must resume by itself once the client drains it.
+                if (h.aboveHighWatermark() || sent >= total) {
+                    in.clear();
+                    int n = client.read(in);
+                    if (n > 0) {
+                        in.flip();
+                        gotDigest.update(in);
+                        got += n;
+                    }
+                }
+            }
+            assertEquals(total, got);
+            assertArrayEquals(sentDigest.digest(), gotDigest.digest(), "echo differs");
+            assertTrue(paused > 0, "the watermark never paused reading");
+            assertFalse(h.aboveHighWatermark(), "reading resumed once drained");
+        }
+    }
+
+    @Test
+    void overridingReadableComposesWithTheWatermark() throws Exception {
+        DispatcherWithSend d = new DispatcherWithSend(map) {
+            @Override
+            public boolean readable() {
+                return super.readable() && !isClosed();
+            }
+        };
+        d.setWatermarks(10, 20);
+        assertTrue(d.readable());
+        assertThrows(IllegalArgumentException.class, () -> d.setWatermarks(30, 20));
+        assertThrows(IllegalArgumentException.class, () -> d.setWatermarks(-1, 20));
+        assertThrows(IllegalArgumentException.class, () -> d.setWatermarks(0, 0));
+    }
+}

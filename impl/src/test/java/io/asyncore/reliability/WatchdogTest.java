@@ -1,0 +1,91 @@
+package io.asyncore.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asyncore.Asyncore;
+import io.asyncore.EventLoop;
+import io.asyncore.spi.Engines;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The blocked-loop watchdog names a handler that holds the loop thread, and nothing else. */
+@ExtendWith(LeakCheck.class)
+class WatchdogTest {
+
+    private static final String PROPERTY = "asyncore.blocked.threshold.ms";
+    private static final String LOGGER = "io.asyncore.impl.BlockedLoopWatchdog";
+
+    @AfterEach
+    void cleanUp() {
+        System.clearProperty(PROPERTY);
+        Asyncore.closeAll();
+    }
+
+    private static EventLoop loop(String name, long thresholdMillis) throws Exception {
+        System.setProperty(PROPERTY, Long.toString(thresholdMillis));
+        return Engines.get().startEventLoop(name, Duration.ofSeconds(60));
+    }
+
+    static void holdTheLoopThread(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aSlowTimerTaskIsLoggedWithTheLoopThreadsStack() throws Exception {
+        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("watched", 150)) {
+            CountDownLatch done = new CountDownLatch(1);
+            loop.schedule(Duration.ofMillis(10), () -> {
+                holdTheLoopThread(700);
+                done.countDown();
+            });
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            Thread.sleep(100);
+            List<LogRecord> records = logs.records();
+            assertEquals(1, records.size(), "one report per blocked pass: " + logs.messages());
+            LogRecord r = records.get(0);
+            assertTrue(r.getMessage().contains("event loop watched blocked for"), r.getMessage());
+            assertTrue(r.getMessage().contains("threshold 150 ms"), r.getMessage());
+            boolean named = Arrays.stream(r.getThrown().getStackTrace())
+                    .anyMatch(e -> e.getMethodName().equals("holdTheLoopThread"));
+            assertTrue(named, "the stack names the blocking method: " + Arrays.toString(r.getThrown().getStackTrace()));
+        }
+    }
+
+    @Test
+    void anIdleLoopAndQuickHandlersAreNotReported() throws Exception {
+        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("idle", 150)) {
+            CountDownLatch ticks = new CountDownLatch(20);
+            loop.scheduleAtFixedRate(Duration.ZERO, Duration.ofMillis(20), () -> {
+                holdTheLoopThread(5);
+                ticks.countDown();
+            }); // busy for 5 ms of every 20: never 150 ms in a row
+            assertTrue(ticks.await(20, TimeUnit.SECONDS));
+            Thread.sleep(400); // and idle in a 60 s select
+            assertTrue(logs.records().isEmpty(), "false alarms: " + logs.messages());
+        }
+    }
+
+    @Test
+    void zeroTurnsTheWatchdogOff() throws Exception {
+        long watchdogs = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("off-watchdog")).count();
+        try (EventLoop loop = loop("off", 0)) {
+            loop.execute(() -> { });
+            watchdogs = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("off-watchdog")).count();
+        }
+        assertEquals(0, watchdogs);
+    }
+}
