@@ -30,7 +30,7 @@ import net.jqwik.api.constraints.Size;
  * an {@link AsyncChat} on a real loopback connection delivers exactly the messages, in
  * order, and the unterminated tail at close.
  */
-class SplitProperties {
+class SplitPropertiesTest {
 
     /** One message on the wire: its bytes, then its terminator. */
     record Message(byte[] payload, Terminator terminator) {
@@ -49,7 +49,7 @@ class SplitProperties {
         Arbitrary<byte[]> payloads = text(0, 20);
         Arbitrary<byte[]> delimiters = text(1, 4);
         Arbitrary<Message> messages = Combinators.combine(payloads, delimiters, Arbitraries.of(true, false))
-                .as(SplitProperties::message);
+                .as(SplitPropertiesTest::message);
         return messages.list().ofMaxSize(8);
     }
 
