@@ -5,6 +5,7 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
@@ -65,9 +66,20 @@ public class EchoServer extends Dispatcher {
         super(map);
         InetSocketAddress address = resolve(host, port);
         createSocket(AddressFamily.of(address));
-        setReuseAddr();
-        bind(address);
-        listen(5);
+        try {
+            setReuseAddr();
+            bind(address);
+            listen(5);
+        } catch (IOException | RuntimeException e) {
+            // Unlike Python, leave no half-made dispatcher behind in the map.
+            close();
+            if (e instanceof BindException) {
+                BindException named = new BindException("cannot listen on " + address + ": " + e.getMessage());
+                named.initCause(e);
+                throw named;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -90,7 +90,12 @@ public class HTTPClient extends Dispatcher {
         this.out = out;
         InetSocketAddress address = EchoServer.resolve(host, port);
         createSocket(AddressFamily.of(address));
-        connect(address);
+        try {
+            connect(address);
+        } catch (IOException | RuntimeException e) {
+            close(); // leave no half-made dispatcher behind in the map
+            throw e;
+        }
         buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 

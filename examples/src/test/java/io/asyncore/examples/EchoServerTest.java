@@ -2,6 +2,8 @@ package io.asyncore.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
@@ -10,12 +12,20 @@ import io.asyncore.EventLoop;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +81,7 @@ class EchoServerTest {
         // the default map is empty and loop() returns by itself.
         EchoServer server = new EchoServer("127.0.0.1", 0) {
             @Override
-            protected void handleAccepted(java.nio.channels.SocketChannel sock, java.net.SocketAddress addr) {
+            protected void handleAccepted(SocketChannel sock, SocketAddress addr) {
                 super.handleAccepted(sock, addr);
                 close();
             }
@@ -79,11 +89,21 @@ class EchoServerTest {
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         Thread loop = new Thread(() -> Asyncore.loop(Duration.ofMillis(200)), "python-shaped-loop");
         loop.start();
-        byte[] payload = "hello, asyncore\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] payload = "hello, asyncore\n".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(payload, exchange(address, payload));
         loop.join(TimeUnit.SECONDS.toMillis(30));
-        assertTrue(!loop.isAlive(), "Asyncore.loop() must return once its map is empty");
+        assertFalse(loop.isAlive(), "Asyncore.loop() must return once its map is empty");
         assertTrue(ChannelMap.defaultMap().isEmpty());
+    }
+
+    @Test
+    void aServerThatCannotBindSaysWhereAndLeavesNothingInTheMap() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            BindException e = assertThrows(BindException.class,
+                    () -> new EchoServer("127.0.0.1", taken.getLocalPort()));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            assertTrue(ChannelMap.defaultMap().isEmpty(), "the failed server must not stay in the default map");
+        }
     }
 
     /** Connects, exchanges {@code payload} with the echo, and hangs up. */
@@ -132,7 +152,7 @@ class EchoServerTest {
         }
     }
 
-    private static <T> T onLoop(EventLoop loop, java.util.function.Supplier<T> query) throws Exception {
+    private static <T> T onLoop(EventLoop loop, Supplier<T> query) throws Exception {
         CompletableFuture<T> answer = new CompletableFuture<>();
         loop.execute(() -> answer.complete(query.get()));
         return answer.get(30, TimeUnit.SECONDS);

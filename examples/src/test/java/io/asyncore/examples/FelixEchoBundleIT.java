@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
@@ -72,7 +74,7 @@ class FelixEchoBundleIT {
     void stopFelix() throws Exception {
         if (felix != null) {
             felix.stop();
-            assertEquals(org.osgi.framework.FrameworkEvent.STOPPED, felix.waitForStop(30_000).getType(),
+            assertEquals(FrameworkEvent.STOPPED, felix.waitForStop(30_000).getType(),
                     "Felix must stop within 30 s");
         }
     }
@@ -104,7 +106,7 @@ class FelixEchoBundleIT {
         InetSocketAddress address = echoAddress();
         impl.stop(); // the loop ends; the echo bundle's service, and its listening socket, stay
         impl.start();
-        byte[] payload = "adopted again\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] payload = "adopted again\n".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(payload, EchoServerTest.exchange(address, payload));
         assertEquals(address, echoAddress(), "the same server, on the same port");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -49,9 +50,9 @@ class HTTPClientTest {
     void printsToStandardOutputByDefault() throws Exception {
         byte[] body = "hello from loopback\n".getBytes(StandardCharsets.US_ASCII);
         try (LoopbackHttpServer server = new LoopbackHttpServer(body)) {
-            java.io.PrintStream original = System.out;
+            PrintStream original = System.out;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.US_ASCII));
+            System.setOut(new PrintStream(captured, true, StandardCharsets.US_ASCII));
             try {
                 new HTTPClient("127.0.0.1", server.port(), "/");
                 Asyncore.loop(Duration.ofMillis(200), false, null, 10_000);
