@@ -128,7 +128,8 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
     private static Set<String> threadNames() {
         Set<String> names = new TreeSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && !t.getName().startsWith("junit-") && !t.getName().startsWith("ForkJoinPool")) {
+            if (t.isAlive() && !t.getName().startsWith("junit-") && !t.getName().startsWith("ForkJoinPool")
+                    && !t.getName().equals("process reaper")) { // the JDK keeps it for a while after a child ends
                 names.add(t.getName() + "#" + t.getId());
             }
         }

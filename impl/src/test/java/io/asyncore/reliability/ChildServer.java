@@ -1,0 +1,73 @@
+package io.asyncore.reliability;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An echo server for the tests that need their own process: its own descriptor limit
+ * (set by the parent with {@code ulimit -n}) and its own CPU accounting. Prints
+ * {@code PORT <n>} on stdout once listening, serves on the main thread with
+ * {@link Asyncore#loop}, and exits when its stdin closes (the parent ended or let go).
+ * Logs go to stderr through {@code System.Logger}.
+ *
+ * <p>Arguments: the listen backlog.
+ */
+public final class ChildServer {
+
+    private ChildServer() {}
+
+    /**
+     * Runs the server.
+     *
+     * @param args the backlog
+     * @throws Exception if the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 128;
+        preload();
+        ChannelMap map = new ChannelMap("child");
+        Net.Server server = new Net.Server(map, backlog, (c, m) -> new Net.Echo(c, m));
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent may send anything; only the end matters
+                }
+            } catch (IOException e) {
+                // the parent is gone
+            }
+            Runtime.getRuntime().halt(0);
+        }, "stdin-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        long fds;
+        try (var list = Files.list(Path.of("/proc/self/fd"))) {
+            fds = list.count();
+        }
+        System.out.println("PORT " + ((java.net.InetSocketAddress) server.localAddress()).getPort() + " FDS " + fds);
+        System.out.flush();
+        Asyncore.loop(Duration.ofSeconds(30), false, map);
+    }
+
+    /**
+     * Loads, while descriptors are plentiful, the classes the out-of-descriptors path
+     * needs: loading a class from a directory opens a file, which would fail then.
+     */
+    private static void preload() throws Exception {
+        for (String name : new String[] {
+            "io.asyncore.AcceptPause", "io.asyncore.LoopTimer", "io.asyncore.TimerQueue",
+            "io.asyncore.Timeouts", "io.asyncore.TimeoutKind", "io.asyncore.Disconnects",
+            "io.asyncore.reliability.Net$Echo", "io.asyncore.reliability.Net$Server",
+        }) {
+            Class.forName(name, true, ChildServer.class.getClassLoader());
+        }
+        System.getLogger("io.asyncore.reliability.ChildServer").log(System.Logger.Level.INFO,
+                "child server starting", new IOException("warm-up of the log formatting path"));
+        new BufferedReader(new InputStreamReader(System.in)).ready();
+    }
+}

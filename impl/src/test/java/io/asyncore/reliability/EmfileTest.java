@@ -1,0 +1,102 @@
+package io.asyncore.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Accept storms: a server in a child JVM limited to 64 descriptors gets more connections
+ * than it can hold. It must neither spin nor close its listener: it pauses accepting,
+ * logs once, stays near idle, and accepts again by itself once descriptors are free.
+ */
+@ExtendWith(LeakCheck.class)
+class EmfileTest {
+
+    private static final int LIMIT = 64;
+    private static final int CONNECTIONS = 100;
+
+    private static long countMatching(List<String> lines, String text) {
+        return lines.stream().filter(l -> l.contains(text)).count();
+    }
+
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void outOfDescriptorsPausesAcceptingAndResumesByItself() throws Exception {
+        List<SocketChannel> clients = new ArrayList<>();
+        try (Child child = Child.start(LIMIT, 256)) {
+            System.out.printf("emfile: child %d started with %d descriptors open of %d%n",
+                    child.process.pid(), child.startFds, LIMIT);
+            for (int i = 0; i < CONNECTIONS; i++) {
+                clients.add(SocketChannel.open(child.address())); // completes from the backlog
+            }
+            await("the child reports running out of descriptors",
+                    () -> countMatching(child.stderr(), "Too many open files") > 0);
+
+            long ticks0 = child.cpuTicks();
+            long t0 = System.nanoTime();
+            Thread.sleep(2500); // more than two pause periods
+            long ticks = child.cpuTicks() - ticks0;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double share = ticks / 100.0 / seconds;
+            System.out.printf("emfile: child CPU during the pause: %d ticks in %.2f s = %.1f%% of one core%n",
+                    ticks, seconds, share * 100);
+            assertTrue(share < 0.5, "the server spins while out of descriptors: " + share * 100 + "% of a core");
+            assertEquals(1, countMatching(child.stderr(), "not accepting for"),
+                    "one warning per episode: " + child.stderr());
+            assertTrue(child.process.isAlive());
+
+            // Free descriptors: the first connections were accepted first.
+            int keep = 30;
+            for (SocketChannel c : clients.subList(0, CONNECTIONS - keep)) {
+                c.close();
+            }
+            List<SocketChannel> rest = new ArrayList<>(clients.subList(CONNECTIONS - keep, CONNECTIONS));
+            clients.retainAll(rest);
+            // Every remaining connection, accepted before or waiting in the backlog, echoes.
+            for (SocketChannel c : rest) {
+                c.write(ByteBuffer.wrap(new byte[] {42}));
+            }
+            for (SocketChannel c : rest) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                c.socket().setSoTimeout(30_000);
+                while (one.hasRemaining()) {
+                    if (c.socket().getInputStream().read() == 42) {
+                        one.put((byte) 42);
+                    } else {
+                        throw new AssertionError("no echo from the recovered server");
+                    }
+                }
+            }
+            await("the child logs the end of the episode",
+                    () -> countMatching(child.stderr(), "accepting again") == 1);
+            // And a brand-new connection is accepted too.
+            try (SocketChannel fresh = SocketChannel.open(child.address())) {
+                fresh.write(ByteBuffer.wrap(new byte[] {7}));
+                fresh.socket().setSoTimeout(30_000);
+                assertEquals(7, fresh.socket().getInputStream().read());
+            }
+            assertEquals(1, countMatching(child.stderr(), "not accepting for"), child.stderr().toString());
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
+    }
+}
