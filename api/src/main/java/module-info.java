@@ -15,5 +15,8 @@ module io.asyncore.api {
     exports io.asyncore.chat;
     exports io.asyncore.spi;
 
+    // Lets the engine keep its per-dispatcher state in Dispatcher.engineState.
+    opens io.asyncore to io.asyncore.impl;
+
     uses io.asyncore.spi.Engine;
 }

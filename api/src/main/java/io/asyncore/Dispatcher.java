@@ -77,6 +77,13 @@ public abstract class Dispatcher {
     volatile ChannelMap owner;
     int mapIndex = -1;
 
+    // The engine's per-dispatcher state: the selector engine keeps the channel's selection
+    // key here, so that a pass needs no keyFor lookup (a lock and a search) per channel.
+    // Loop thread only; the engine reaches it with a VarHandle, which module-info opens
+    // this package to io.asyncore.impl for.
+    @SuppressWarnings("unused")
+    private Object engineState;
+
     // Reliability state, made on first use so plain dispatchers carry two null fields.
     private Timeouts timeouts;
     private AcceptPause acceptPause;
@@ -541,10 +548,28 @@ public abstract class Dispatcher {
         if (bufferSize <= 0) {
             throw new IllegalArgumentException("recv: buffer size must be positive, got " + bufferSize);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        if (bufferSize > RECV_SCRATCH_SIZE) {
+            ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+            int n = recv(buffer);
+            return n <= 0 ? new byte[0] : Arrays.copyOf(buffer.array(), n);
+        }
+        // Read into this thread's direct scratch buffer and copy out only what arrived:
+        // no zeroed bufferSize-byte array per call, and no copy through the JDK's
+        // temporary direct buffer. Safe to share: nothing else runs on this thread
+        // between the read and the copy when bytes arrived.
+        ByteBuffer buffer = RECV_SCRATCH.get().clear().limit(bufferSize);
         int n = recv(buffer);
-        return n <= 0 ? new byte[0] : Arrays.copyOf(buffer.array(), n);
+        if (n <= 0) {
+            return new byte[0];
+        }
+        byte[] data = new byte[n];
+        buffer.flip().get(data);
+        return data;
     }
+
+    private static final int RECV_SCRATCH_SIZE = 64 * 1024;
+    private static final ThreadLocal<ByteBuffer> RECV_SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECV_SCRATCH_SIZE));
 
     /**
      * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.

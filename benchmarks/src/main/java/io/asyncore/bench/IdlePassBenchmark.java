@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +47,7 @@ public class IdlePassBenchmark {
 
     private ChannelMap map;
     private ServerSocketChannel server;
-    private final List<SocketChannel> peers = new ArrayList<>();
+    private Process peers;
 
     /** An idle connection: wants to read, never writes. */
     static final class Idle extends Dispatcher {
@@ -73,10 +75,18 @@ public class IdlePassBenchmark {
     public void open() throws IOException {
         map = new ChannelMap("idle-bench");
         server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 4096);
+        // The far ends live in another process: 10,000 pairs would not fit under one
+        // process's descriptor limit.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        peers = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), IdlePeers.class.getName(),
+                Integer.toString(((InetSocketAddress) server.getLocalAddress()).getPort()), Integer.toString(channels))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         for (int i = 0; i < channels; i++) {
-            SocketChannel peer = SocketChannel.open(server.getLocalAddress());
-            peers.add(peer);
             new Idle(server.accept(), map);
+        }
+        String ready = new BufferedReader(new InputStreamReader(peers.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (!"READY".equals(ready)) {
+            throw new IOException("idle peers failed: " + ready);
         }
         Asyncore.poll(Duration.ZERO, map);
     }
@@ -95,9 +105,13 @@ public class IdlePassBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         Asyncore.closeAll(map, true);
-        for (SocketChannel peer : peers) {
-            peer.close();
-        }
         server.close();
+        peers.getOutputStream().close();
+        try {
+            peers.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        peers.destroyForcibly();
     }
 }

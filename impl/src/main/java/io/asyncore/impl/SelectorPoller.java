@@ -7,6 +7,8 @@ import io.asyncore.TimerQueue;
 import io.asyncore.spi.Poller;
 import io.asyncore.spi.ReadinessSource;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -30,6 +32,8 @@ import java.util.function.Consumer;
  * {@link #close()} from any thread.
  */
 final class SelectorPoller implements Poller {
+
+    private static final VarHandle ENGINE_STATE = engineStateHandle();
 
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -112,15 +116,19 @@ final class SelectorPoller implements Poller {
             return false;
         }
         int ops = interestOps(d, channel, read, write);
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null) {
-            if (ops != 0) {
-                channel.register(selector, ops, d);
+        SelectionKey key = cachedKey(d, channel);
+        if (key == null || !key.isValid()) {
+            key = channel.keyFor(selector);
+            if (key == null) {
+                if (ops != 0) {
+                    cacheKey(d, channel.register(selector, ops, d));
+                }
+                return false;
             }
-            return false;
-        }
-        if (!key.isValid()) {
-            return true;
+            if (!key.isValid()) {
+                return true;
+            }
+            cacheKey(d, key);
         }
         if (key.attachment() != d) {
             key.attach(d);
@@ -129,6 +137,35 @@ final class SelectorPoller implements Poller {
             key.interestOps(ops);
         }
         return false;
+    }
+
+    /** The key cached in {@code d} for this selector and channel, or null. */
+    private SelectionKey cachedKey(Dispatcher d, SelectableChannel channel) {
+        if (ENGINE_STATE != null && ENGINE_STATE.get(d) instanceof SelectionKey key
+                && key.selector() == selector && key.channel() == channel) {
+            return key;
+        }
+        return null;
+    }
+
+    private static void cacheKey(Dispatcher d, SelectionKey key) {
+        if (ENGINE_STATE != null) {
+            ENGINE_STATE.set(d, key);
+        }
+    }
+
+    /**
+     * {@code Dispatcher.engineState}, where a pass finds each channel's key without
+     * {@link SelectableChannel#keyFor} (a lock and a search per channel per pass); null
+     * where the api package is not open to this module, and then keyFor is used.
+     */
+    private static VarHandle engineStateHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Dispatcher.class, MethodHandles.lookup())
+                    .findVarHandle(Dispatcher.class, "engineState", Object.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static int interestOps(Dispatcher d, SelectableChannel channel, boolean read, boolean write) {
