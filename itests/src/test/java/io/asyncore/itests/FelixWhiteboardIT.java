@@ -44,6 +44,7 @@ public class FelixWhiteboardIT extends WhiteboardScenarios {
                         .value(Reactor.property("org.ops4j.pax.url.mvn.localRepository")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.api")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.impl")),
+                CoreOptions.bundle(Reactor.bundle("io.asyncore.file")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime",
                         Reactor.property("gogo.runtime.version")),
                 junitBundles(),

@@ -65,7 +65,7 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
                         String.valueOf(SELECT_TIMEOUT_MS)),
                 // the probe runs in Karaf's JVM: hand it the version the driver knows
                 editConfigurationFilePut("etc/system.properties", "asyncore.version", version),
-                features(repo, "asyncore"),
+                features(repo, "asyncore", "asyncore-file"),
                 vmOptions(jdkFlags()));
     }
 
@@ -93,6 +93,8 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
             "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
             "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
             "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED",
+            // io.asyncore.file calls read(2) and friends through java.lang.foreign
+            "--enable-native-access=ALL-UNNAMED",
         };
     }
 
@@ -110,11 +112,11 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
         return command(commandLine.substring(commandLine.indexOf(':') + 1));
     }
 
-    /** The bundles came from the feature repository, by Maven coordinates. */
+    /** Features asyncore and asyncore-file installed their bundles by Maven coordinates. */
     @Test
-    public void featureAsyncoreInstalledApiAndImplByMavenCoordinates() {
+    public void featuresInstalledTheBundlesByMavenCoordinates() {
         String v = Reactor.version();
-        for (String artifact : new String[] {API, IMPL}) {
+        for (String artifact : new String[] {API, IMPL, "io.asyncore.file"}) {
             String location = bundle(artifact).getLocation();
             assertTrue(location, location.equals("mvn:io.asyncore/" + artifact + "/" + v));
             assertActive(bundle(artifact));

@@ -151,7 +151,13 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         try {
             if (r.dispatcher() != null) {
                 boolean keep = stopping;
-                onLoop(r, () -> release(r, keep));
+                boolean insidePass = loop.inEventLoop(); // unregistered from a hook or task
+                onLoop(r, () -> {
+                    release(r, keep);
+                    if (!keep && !insidePass && loop.inEventLoop()) {
+                        releaseClosedSockets();
+                    }
+                });
             }
         } finally {
             registrations.remove(r);
@@ -209,6 +215,21 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         } else {
             closeQuietly(root);
             r.state(Registration.State.CLOSED);
+        }
+    }
+
+    /**
+     * Loop thread, between passes: runs one pass that does not wait. The JDK defers closing
+     * the descriptor of a channel registered with a selector until that selector's next
+     * select; a closed listening socket would go on completing handshakes until then. This
+     * pass makes the close real before the service's unregistration returns.
+     */
+    private void releaseClosedSockets() {
+        ChannelMap map = loop.map();
+        try {
+            map.poller().poll(map, 0);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "loop " + loop.name() + ": releasing closed sockets failed", e);
         }
     }
 
