@@ -1,0 +1,168 @@
+package io.asyncore.examples.chat;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A chat room: listens, makes a {@link ChatSession} of every connection, and relays
+ * every line a session receives to all other sessions.
+ *
+ * <p>Protocol: lines end with {@code \n} (a {@code \r} before it is dropped, so
+ * {@code telnet} and {@code nc -C} work); each complete line is sent unchanged, with
+ * {@code \n}, to every other client, never back to its sender. A line longer than
+ * {@link #MAX_LINE_BYTES} disconnects its sender (asynchat's input bound), and so does
+ * a client that stops reading while more than {@link #MAX_QUEUED_LINES} lines wait for
+ * it, so one bad client cannot make the server buffer without end.
+ *
+ * <p>Threading: everything runs on the thread that serves the map; the room's set of
+ * sessions is touched only there.
+ */
+public class ChatRoomServer extends Dispatcher {
+
+    /** The host {@link #main} listens on by default. */
+    public static final String DEFAULT_HOST = "localhost";
+    /** The port {@link #main} listens on by default. */
+    public static final int DEFAULT_PORT = 8023;
+    /** The longest line a client may send, {@code \r\n} excluded: 4 KiB. */
+    public static final int MAX_LINE_BYTES = 4096;
+    /** How many lines may wait for a client that does not read before it is dropped. */
+    public static final int MAX_QUEUED_LINES = 10_000;
+
+    private final Set<ChatSession> sessions = new LinkedHashSet<>();
+
+    /**
+     * A chat room listening on {@code host:port}, in the map being served here (see
+     * {@link Dispatcher}), else the default map.
+     *
+     * @param host the host name or address to bind
+     * @param port the port; 0 lets the system choose (see {@link #localAddress()})
+     * @throws IOException if the address is in use or cannot be bound
+     */
+    public ChatRoomServer(String host, int port) throws IOException {
+        this(host, port, null);
+    }
+
+    /**
+     * A chat room listening on {@code host:port} in {@code map}; sessions join the same map.
+     *
+     * @param host the host name or address to bind
+     * @param port the port; 0 lets the system choose (see {@link #localAddress()})
+     * @param map the map; null for the map being served here, else the default map
+     * @throws IOException if the address is in use or cannot be bound
+     */
+    public ChatRoomServer(String host, int port, ChannelMap map) throws IOException {
+        super(map);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve host " + host);
+        }
+        createSocket(AddressFamily.of(address));
+        setReuseAddr();
+        bind(address);
+        listen(64);
+    }
+
+    @Override
+    protected void handleAccepted(SocketChannel channel, SocketAddress address) {
+        // No map given: the session joins the map this server is served from.
+        ChatSession session = new ChatSession(channel, this);
+        sessions.add(session);
+        logInfo("joined: " + address + " (" + sessions.size() + " in the room)");
+    }
+
+    /**
+     * Sends {@code line} to every session but {@code from}. Called by sessions, on the
+     * loop thread.
+     *
+     * @param from the sender
+     * @param line the line, without terminator
+     * @throws IOException if writing to a session fails
+     */
+    void relay(ChatSession from, byte[] line) throws IOException {
+        byte[] out = new byte[line.length + 1];
+        System.arraycopy(line, 0, out, 0, line.length);
+        out[line.length] = '\n';
+        // A copy: a push may close a slow session, which leaves the set.
+        for (ChatSession to : new ArrayList<>(sessions)) {
+            if (to != from) {
+                to.deliver(out);
+            }
+        }
+    }
+
+    /** A session closed: it leaves the room. */
+    void left(ChatSession session) {
+        if (sessions.remove(session)) {
+            logInfo("left: " + session.address() + " (" + sessions.size() + " in the room)");
+        }
+    }
+
+    /**
+     * How many clients are in the room. Ask on the loop thread.
+     *
+     * @return the number of open sessions
+     */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * The sessions, for inspection on the loop thread.
+     *
+     * @return a copy of the open sessions
+     */
+    public List<ChatSession> sessions() {
+        return new ArrayList<>(sessions);
+    }
+
+    /** Closing the room closes every session in it too. */
+    @Override
+    public void close() {
+        super.close();
+        for (ChatSession session : new ArrayList<>(sessions)) {
+            session.close();
+        }
+    }
+
+    /**
+     * Runs the chat room: {@code ChatRoomServer [host [port]]}, by default on
+     * localhost:8023, serving the default map until the process ends.
+     *
+     * @param args optional host, then optional port
+     * @throws IOException if the server cannot listen
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length > 2) {
+            System.err.println("usage: ChatRoomServer [host [port]]   (default: " + DEFAULT_HOST + " " + DEFAULT_PORT + ")");
+            System.exit(2);
+        }
+        String host = args.length > 0 ? args[0] : DEFAULT_HOST;
+        int port = args.length > 1 ? parsePort(args[1]) : DEFAULT_PORT;
+        ChatRoomServer server = new ChatRoomServer(host, port);
+        System.out.println("Chat room listening on " + server.localAddress());
+        Asyncore.loop();
+    }
+
+    static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + text);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port must be a number, got " + text, e);
+        }
+    }
+}
