@@ -88,6 +88,8 @@ public class HTTPClient extends Dispatcher {
     public HTTPClient(String host, int port, String path, ChannelMap map, OutputStream out) throws IOException {
         super(map);
         this.out = out;
+        // Set before createSocket joins the map: a loop on another thread may ask writable() at once.
+        buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         InetSocketAddress address = EchoServer.resolve(host, port);
         createSocket(AddressFamily.of(address));
         try {
@@ -96,7 +98,6 @@ public class HTTPClient extends Dispatcher {
             close(); // leave no half-made dispatcher behind in the map
             throw e;
         }
-        buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
+import io.asyncore.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,24 @@ class HTTPClientTest {
             assertArrayEquals(server.response(), printed.toByteArray(), "every response byte, in order");
             assertTrue(client.isClosed(), "handle_close closes the client");
             assertTrue(map.isEmpty(), "so the loop ends by itself");
+        }
+    }
+
+    @Test
+    void madeOnAnotherThreadForAnEventLoop() throws Exception {
+        byte[] body = new byte[50_000];
+        new Random(4).nextBytes(body);
+        try (LoopbackHttpServer server = new LoopbackHttpServer(body);
+                EventLoop loop = EventLoop.start("http-client-test")) {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            // Constructed here while the loop thread already polls its map.
+            HTTPClient client = new HTTPClient("127.0.0.1", server.port(), "/", loop.map(), printed);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!client.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(client.isClosed(), "the server closes after its response, and the client with it");
+            assertArrayEquals(server.response(), printed.toByteArray());
         }
     }
 
