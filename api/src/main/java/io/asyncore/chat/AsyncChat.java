@@ -297,6 +297,9 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     protected void handleRead() throws IOException {
+        if (in == null) {
+            return; // still being constructed on another thread; the data waits in the socket
+        }
         int size = acInBufferSize;
         if (size <= 0) {
             throw new IllegalStateException("acInBufferSize must be positive, got " + size);
@@ -475,7 +478,8 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean writable() {
-        return !producerFifo.isEmpty() || !connected;
+        ArrayDeque<Object> fifo = producerFifo; // null while a constructor runs on another thread
+        return (fifo != null && !fifo.isEmpty()) || !connected;
     }
 
     // ------------------------------------------------------------------ output
@@ -543,6 +547,9 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer
      */
     public void initiateSend() throws IOException {
+        if (producerFifo == null) {
+            return; // still being constructed on another thread
+        }
         while (!producerFifo.isEmpty() && connected) {
             Object first = producerFifo.peekFirst();
             if (first == CLOSE) {

@@ -12,8 +12,11 @@ public class InputLimitExceededException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The limit's name. */
     private final String limitName;
+    /** The limit's value. */
     private final long limit;
+    /** Bytes of the current message when the limit was hit. */
     private final long received;
 
     /**
