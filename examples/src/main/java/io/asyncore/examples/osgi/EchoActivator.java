@@ -1,5 +1,6 @@
 package io.asyncore.examples.osgi;
 
+import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.examples.EchoServer;
 import java.util.Dictionary;
@@ -51,8 +52,9 @@ public final class EchoActivator implements BundleActivator {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PORT_PROPERTY + " must be a port number, got " + portText, e);
         }
-        EchoServer echo = new EchoServer(host, port);
-        // A whiteboard dispatcher waits in no map: the adopting loop puts it into its own.
+        // Made in a private map, never the shared default one, then taken out of it: a
+        // whiteboard dispatcher waits in no map until the adopting loop puts it into its own.
+        EchoServer echo = new EchoServer(host, port, new ChannelMap("echo-unadopted"));
         echo.delChannel();
         server = echo;
         Dictionary<String, Object> properties = new Hashtable<>();
