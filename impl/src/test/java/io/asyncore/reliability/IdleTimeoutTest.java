@@ -229,6 +229,38 @@ class IdleTimeoutTest {
     }
 
     @Test
+    void anExceptionFromHandleTimeoutReachesHandleErrorAndClosesOnlyThatDispatcher() throws IOException {
+        IllegalStateException boom = new IllegalStateException("handleTimeout throws on purpose");
+        List<Throwable> errors = new ArrayList<>();
+        List<Dispatcher> made = new ArrayList<>();
+        Net.Server server = new Net.Server(map, (c, m) -> {
+            Net.Echo e = new Net.Echo(c, m) {
+                @Override
+                protected void handleTimeout(TimeoutKind kind) {
+                    throw boom;
+                }
+
+                @Override
+                public void handleError(Throwable error) {
+                    errors.add(error);
+                    super.handleError(error);
+                }
+            };
+            if (made.isEmpty()) {
+                e.setIdleTimeout(TimeoutKind.READ_IDLE, Duration.ofMillis(50)); // only the first
+            }
+            made.add(e);
+            return e;
+        });
+        clients.add(SocketChannel.open(server.local()));
+        clients.add(SocketChannel.open(server.local()));
+        passUntil(() -> made.size() == 2 && made.get(0).isClosed());
+        assertEquals(List.of(boom), errors);
+        assertFalse(made.get(1).isClosed(), "the other connection is untouched");
+        assertFalse(server.isClosed());
+    }
+
+    @Test
     void misuseIsRejected() throws IOException {
         Dispatcher d = new Dispatcher(map) { };
         assertThrows(IllegalArgumentException.class, () -> d.setIdleTimeout(TimeoutKind.CONNECT, Duration.ofSeconds(1)));

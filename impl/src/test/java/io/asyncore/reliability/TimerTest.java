@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
+import io.asyncore.ExitNow;
 import io.asyncore.LoopTimer;
 import io.asyncore.spi.Engines;
 import java.time.Duration;
@@ -141,6 +142,21 @@ class TimerTest {
         assertEquals(1, map.timers().runDue());
         assertEquals(2, runs.get());
         map.timers().clear();
+    }
+
+    @Test
+    void exitNowFromATimerLeavesAsyncoreLoop() throws Exception {
+        ChannelMap map = new ChannelMap("exit");
+        assertDoesNotThrowServer(map);
+        map.timers().schedule(Duration.ofMillis(10), () -> {
+            throw new ExitNow("timer says stop");
+        });
+        try {
+            ExitNow e = assertThrows(ExitNow.class, () -> Asyncore.loop(Duration.ofSeconds(60), false, map));
+            assertEquals("timer says stop", e.getMessage());
+        } finally {
+            Asyncore.closeAll(map, true);
+        }
     }
 
     @Test
