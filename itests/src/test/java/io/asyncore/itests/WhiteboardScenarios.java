@@ -12,6 +12,7 @@ import io.asyncore.AddressFamily;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
+import io.asyncore.spi.Engines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -174,6 +175,7 @@ public abstract class WhiteboardScenarios {
         impl.stop();
         assertNull(context.getServiceReference(EventLoop.class));
         assertEquals(0, Measure.take(LOOP).loopFamily());
+        assertNoEngine();
         assertEof(a);
         assertFalse("the registered dispatcher stays open while its service is registered", server.isClosed());
         assertFalse("detached from the stopped loop", oldMap.contains(server));
@@ -340,6 +342,24 @@ public abstract class WhiteboardScenarios {
             bind(new InetSocketAddress("127.0.0.1", 0));
             listen(4);
             port = ((InetSocketAddress) localAddress()).getPort();
+        }
+    }
+
+    /**
+     * The stopped impl bundle uninstalled its engine: nothing is found. The context class
+     * loader is cleared for the check, as on a framework thread: Felix's native container
+     * runs inside the test JVM, whose class path holds the impl jar too.
+     */
+    private static void assertNoEngine() {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            IllegalStateException e = assertThrows("the stopped bundle's engine is uninstalled",
+                    IllegalStateException.class, Engines::get);
+            assertTrue(e.getMessage(), e.getMessage().contains("no asyncore engine"));
+        } finally {
+            thread.setContextClassLoader(context);
         }
     }
 
