@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,52 @@ class AsyncChatEdgeTest {
         chat.feed(b("HEAD\r\nX: 1\r\n\r\nabcdeline\ntail"));
         assertEquals(List.of("HEAD\r\nX: 1", "abcde", "line"), strings(chat.messages));
         assertEquals("tail", Bytes.s(chat.current.toByteArray()));
+    }
+
+    @Test
+    void closingInsideFoundTerminatorStillDeliversTheRestOfTheRead() throws IOException {
+        // Python's handle_read loops over ac_in_buffer whatever found_terminator does
+        chat.setTerminator(b("\n"));
+        chat.onTerminator = c -> c.close();
+        chat.feed(b("one\ntwo\nthree"));
+        assertTrue(chat.isClosed());
+        assertEquals(List.of("one", "two"), strings(chat.messages));
+        assertEquals("three", Bytes.s(chat.current.toByteArray()));
+    }
+
+    @Test
+    void discardBuffersInsideFoundTerminatorDropsTheRestOfTheRead() throws IOException {
+        chat.setTerminator(b("\n"));
+        chat.onTerminator = c -> c.discardBuffers();
+        chat.feed(b("one\ntwo\n"));
+        assertEquals(List.of("one"), strings(chat.messages));
+        assertEquals(0, chat.pendingInputBytes());
+    }
+
+    @Test
+    void anOverriddenGetTerminatorIsAskedForEachMessage() throws IOException {
+        // Python's handle_read calls self.get_terminator(), so subclasses may compute it
+        try (ChannelPair other = ChannelPair.open()) {
+            RecordingChat computed = new RecordingChat(other.chat, map) {
+                @Override
+                public Terminator getTerminator() {
+                    return messages.size() % 2 == 0 ? Terminator.of(";") : Terminator.of("|");
+                }
+            };
+            computed.feed(b("a|b;c|d;"));
+            assertEquals(List.of("a|b", "c", "d"), strings(computed.messages));
+        }
+    }
+
+    @Test
+    void aFailingProducerFailsThePushThatAskedIt() throws IOException {
+        // Python lets an exception from more() propagate out of push / initiate_send
+        IOException broken = new IOException("producer broke");
+        IOException e = assertThrows(IOException.class, () -> chat.pushWithProducer(() -> {
+            throw broken;
+        }));
+        assertSame(broken, e);
+        assertEquals(1, chat.pendingOutputEntries(), "the producer stays queued, as in Python");
     }
 
     @Test
