@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.TimeoutKind;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -179,6 +180,23 @@ class BackpressureTest {
             assertArrayEquals(sentDigest.digest(), gotDigest.digest(), "echo differs");
             assertTrue(paused > 0, "the watermark never paused reading");
             assertFalse(h.aboveHighWatermark(), "reading resumed once drained");
+        }
+    }
+
+    @Test
+    void aWriteIdleTimeoutDropsThePeerThatNeverReads() throws Exception {
+        Net.Server server = server(0, 0);
+        try (SocketChannel client = client(server)) {
+            Net.Echo h = handlers.get(0);
+            Push p = push(client, GIB); // stalls: reading paused, nothing can be written
+            assertTrue(p.stalled() && h.aboveHighWatermark(), p.toString());
+            h.setIdleTimeout(TimeoutKind.WRITE_IDLE, Duration.ofMillis(300));
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!h.isClosed() && System.nanoTime() - end < 0) {
+                Asyncore.loop(Duration.ofMillis(50), false, map, 1);
+            }
+            assertTrue(h.isClosed(), "the stuck connection was not dropped");
+            assertEquals(1, map.size(), "only the listener is left");
         }
     }
 
