@@ -47,6 +47,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * counts, so a protocol that receives larger bodies raises it, or sets
  * {@link Long#MAX_VALUE} when {@code collectIncomingData} streams the bytes away.
  *
+ * <p><b>Memory.</b> Reads go through one buffer per loop thread, lent to one
+ * {@code handleRead} at a time, so between reads a chat holds only the bytes that may
+ * start its delimiter (Python's {@code ac_in_buffer}), not a 64 KiB buffer per
+ * connection. Each piece given to {@code collectIncomingData} is a fresh array.
+ *
  * <p><b>Output.</b> {@link #push(byte[])} and {@link #pushWithProducer(Producer)} append
  * to one queue (Python's {@code producer_fifo}); {@link #initiateSend()} writes it in
  * order, asking a producer for data only when it reaches the head of the queue, and
