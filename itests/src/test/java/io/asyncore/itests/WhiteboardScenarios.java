@@ -224,6 +224,35 @@ public abstract class WhiteboardScenarios {
         elsewhere.close();
     }
 
+    /**
+     * Changing {@code asyncore.target} on a registered service moves the dispatcher in and
+     * out of the loop: adopted when the filter starts to match, detached (still open) and
+     * reported when it stops matching.
+     */
+    @Test
+    public void changingTheTargetPropertyAdoptsAndDetaches() throws Exception {
+        Listener listener = new Listener();
+        ServiceRegistration<Dispatcher> r = register(listener, "(name=elsewhere)");
+        Await.until("reported as unadopted", () -> command("unadopted").contains("service " + serviceId(r) + " of "));
+        assertFalse(loop().map().contains(listener));
+
+        r.setProperties(new Hashtable<>(java.util.Map.of("asyncore.target", "(name=" + LOOP + ")")));
+        Await.until("adopted once the target matches", () -> loop().map().contains(listener));
+        assertEquals("no unadopted dispatchers\n", command("unadopted"));
+        try (Socket s = connect(listener.port)) {
+            assertTrue(s.isConnected());
+        }
+
+        r.setProperties(new Hashtable<>(java.util.Map.of("asyncore.target", "(name=nowhere)")));
+        Await.until("detached once the target no longer matches", () -> !loop().map().contains(listener));
+        assertFalse("detached, not closed: the service is still registered", listener.isClosed());
+        assertTrue(command("unadopted").contains("(name=nowhere) matches no loop"));
+
+        r.unregister();
+        assertFalse("never adopted at unregistration: left to its owner", listener.isClosed());
+        listener.close();
+    }
+
     // ------------------------------------------------------------------ io.asyncore.file
 
     /**
