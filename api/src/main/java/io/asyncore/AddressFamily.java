@@ -56,11 +56,16 @@ public enum AddressFamily {
      * @param operation the operation, for the message
      * @return the address
      * @throws NullPointerException if {@code address} is null
-     * @throws IllegalArgumentException if the address belongs to another family
+     * @throws IllegalArgumentException if the address belongs to another family, or is an
+     *     unresolved host name (the JDK's own exception for that has no message)
      */
     SocketAddress check(SocketAddress address, String operation) {
         if (address == null) {
             throw new NullPointerException(operation + ": address is null");
+        }
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            throw new IllegalArgumentException(operation + ": address " + address
+                    + " is unresolved: host " + inet.getHostString() + " has no known IP address");
         }
         boolean fits = switch (this) {
             case UNIX -> address instanceof UnixDomainSocketAddress;

@@ -111,7 +111,8 @@ public final class Asyncore {
     }
 
     /**
-     * Python's {@code poll(timeout, map)}: one pass over {@code map}.
+     * Python's {@code poll(timeout, map)}: one pass over {@code map}. As in Python, an
+     * empty map means nothing to do: the call returns at once without waiting.
      *
      * @param timeout the longest the wait may block; zero means do not wait
      * @param map the map, null for the default map
@@ -119,7 +120,11 @@ public final class Asyncore {
      */
     public static void poll(Duration timeout, ChannelMap map) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
-        pass(m, toMillis(timeout));
+        long millis = toMillis(timeout);
+        if (m.isEmpty()) {
+            return; // Python: "if map:" (and no selector is opened for nothing)
+        }
+        pass(m, millis);
     }
 
     /** One pass over the default map without waiting: Python's {@code poll()}. */

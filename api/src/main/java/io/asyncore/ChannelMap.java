@@ -167,8 +167,12 @@ public final class ChannelMap {
         return timers;
     }
 
-    /** Wakes a pass that waits on this map's poller, if it has one; any thread. */
-    void wakePoller() {
+    /**
+     * Wakes a pass that waits on this map's poller, if it has one; never opens one (so an
+     * {@link EventLoop} that has ended and released its poller is not given a new one).
+     * Thread-safe.
+     */
+    public void wakePoller() {
         Poller p = poller;
         if (p != null) {
             p.wakeup();

@@ -419,8 +419,8 @@ public abstract class Dispatcher {
             throw e;
         }
         socket = server;
+        accepting = true; // before joining: a loop on another thread may accept at once
         addChannel(map);
-        accepting = true;
     }
 
     /**
@@ -451,8 +451,16 @@ public abstract class Dispatcher {
         addr = address;
         if (done) {
             handleConnectEvent();
-        } else if (timeouts != null) {
-            timeouts.connectStarted();
+        } else {
+            if (timeouts != null) {
+                timeouts.connectStarted();
+            }
+            // The engine waits on a socket only once it connects (or listens): wake a pass
+            // that is already waiting on another thread, so it sees this connect now.
+            ChannelMap current = owner;
+            if (current != null) {
+                current.wakePoller();
+            }
         }
     }
 
@@ -496,8 +504,10 @@ public abstract class Dispatcher {
      *
      * @param data the bytes to send
      * @return how many were sent; 0 when the socket cannot take more now, when a connect
-     *     is still in progress, or when the peer is gone (then {@link #handleClose()} ran)
+     *     is still in progress, or when the peer is gone or the socket closed (then
+     *     {@link #handleClose()} ran, as for Python's disconnect errnos, EBADF included)
      * @throws IOException for errors other than a disconnect
+     * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
     public int send(byte[] data) throws IOException {
         return send(ByteBuffer.wrap(data));
@@ -516,9 +526,11 @@ public abstract class Dispatcher {
             throw new NullPointerException("send: data is null");
         }
         SelectableChannel channel = socket;
-        if (!(channel instanceof java.nio.channels.WritableByteChannel out) || !channel.isOpen()) {
+        if (!(channel instanceof java.nio.channels.WritableByteChannel out)) {
             throw notOpen("send");
         }
+        // A closed socket is not checked here: as Python's EBADF, the write fails with a
+        // disconnect (ClosedChannelException), so handleClose runs and the answer is 0.
         try {
             int n = out.write(data);
             if (n > 0 && timeouts != null) {
@@ -575,18 +587,20 @@ public abstract class Dispatcher {
      * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
      *
      * @param buffer where to put the bytes
-     * @return bytes read; 0 when nothing is there now; -1 at end of stream or when the peer
-     *     is gone (then {@link #handleClose()} ran)
+     * @return bytes read; 0 when nothing is there now; -1 at end of stream, when the peer
+     *     is gone or when the socket was closed (then {@link #handleClose()} ran)
      * @throws IOException for errors other than a disconnect
+     * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
     public int recv(ByteBuffer buffer) throws IOException {
         if (buffer == null) {
             throw new NullPointerException("recv: buffer is null");
         }
         SelectableChannel channel = socket;
-        if (!(channel instanceof java.nio.channels.ReadableByteChannel in) || !channel.isOpen()) {
+        if (!(channel instanceof java.nio.channels.ReadableByteChannel in)) {
             throw notOpen("recv");
         }
+        // A closed socket reads as a disconnect (Python: EBADF): handleClose, then -1.
         try {
             int n = in.read(buffer);
             if (n < 0) {
@@ -767,19 +781,23 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ hooks
 
     /**
-     * An exception escaped a hook. Logs it with this dispatcher's description and closes
-     * through {@link #handleClose()}, as Python's {@code handle_error}.
+     * An exception escaped a hook. Logs {@code "error: uncaptured exception, closing
+     * channel <this> (<error>)"} at ERROR with the exception (unless {@code "error"} is in
+     * {@link #ignoreLogTypes}, as Python's {@code log_info} call there) and closes through
+     * {@link #handleClose()}, as Python's {@code handle_error}.
      *
      * @param error what was thrown
      */
     public void handleError(Throwable error) {
-        String self;
-        try {
-            self = toString();
-        } catch (RuntimeException e) {
-            self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+        if (!ignoreLogTypes.contains("error")) {
+            String self;
+            try {
+                self = toString();
+            } catch (RuntimeException e) {
+                self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+            }
+            LOG.log(Level.ERROR, "error: uncaptured exception, closing channel " + self + " (" + error + ")", error);
         }
-        LOG.log(Level.ERROR, "uncaptured exception, closing channel " + self, error);
         handleClose();
     }
 

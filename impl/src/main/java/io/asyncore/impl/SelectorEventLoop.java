@@ -120,7 +120,12 @@ final class SelectorEventLoop implements EventLoop {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
         tasks.add(task);
-        map.poller().wakeup();
+        // The loop may have closed meanwhile and run its last tasks: a task still queued
+        // now would never run, so take it back and reject it.
+        if (closed && tasks.remove(task)) {
+            throw new RejectedExecutionException("event loop " + name + " is closed");
+        }
+        map.wakePoller(); // never opens a poller the ended loop has released
     }
 
     @Override
@@ -137,11 +142,7 @@ final class SelectorEventLoop implements EventLoop {
         if (inEventLoop()) {
             return;
         }
-        try {
-            map.poller().wakeup();
-        } catch (RuntimeException e) {
-            // the loop already released its poller: it has ended or is ending
-        }
+        map.wakePoller(); // after the loop ended there is none, and none is opened
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

@@ -42,6 +42,7 @@ final class SelectorPoller implements Poller {
     private Dispatcher[] scratch;
     private ChannelMap current;
     private boolean waiting;
+    private boolean closeAfterPass;
     private volatile Thread pollingThread;
 
     SelectorPoller() throws IOException {
@@ -73,6 +74,10 @@ final class SelectorPoller implements Poller {
         } finally {
             current = null;
             pollingThread = null;
+            if (closeAfterPass) {
+                closeAfterPass = false;
+                closeSelector();
+            }
         }
     }
 
@@ -174,8 +179,22 @@ final class SelectorPoller implements Poller {
             // after EMFILE (Dispatcher#isAcceptPaused), whatever readable() says.
             return read && !d.isAcceptPaused() ? SelectionKey.OP_ACCEPT : 0;
         }
-        if (channel instanceof SocketChannel stream && stream.isConnectionPending()) {
-            return read || write ? SelectionKey.OP_CONNECT : 0;
+        if (channel instanceof SocketChannel stream) {
+            if (stream.isConnectionPending()) {
+                // Python selects a connecting socket for read if readable() and for write if
+                // writable(), and the completed connect surfaces through whichever fires.
+                // NIO reports it only as OP_CONNECT; OP_READ and OP_WRITE (which cannot fire
+                // before the connect completes, except on error) record which of the two
+                // was asked, for onReady.
+                return read || write
+                        ? SelectionKey.OP_CONNECT | (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0)
+                        : 0;
+            }
+            if (!stream.isConnected()) {
+                // Created, not yet connecting or listening: nothing can happen on it (epoll
+                // would call it hung up at once), and listen() replaces it.
+                return 0;
+            }
         }
         return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
     }
@@ -191,12 +210,15 @@ final class SelectorPoller implements Poller {
             endWait();
         }
         Dispatcher d = (Dispatcher) key.attachment();
-        if (!current.contains(d)) {
+        // Closed earlier in this pass, or closed and given a new socket: nothing for it.
+        if (!current.contains(d) || key.channel() != d.channel()) {
             return;
         }
         int ready;
+        int interest;
         try {
             ready = key.readyOps();
+            interest = key.interestOps();
         } catch (CancelledKeyException e) {
             return;
         }
@@ -204,8 +226,12 @@ final class SelectorPoller implements Poller {
         if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             flags |= Asyncore.POLLIN;
         }
-        if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
             flags |= Asyncore.POLLOUT;
+        }
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            // a completed connect is a write event if writable() asked, else a read event
+            flags |= (interest & SelectionKey.OP_WRITE) != 0 ? Asyncore.POLLOUT : Asyncore.POLLIN;
         }
         Asyncore.readwrite(d, flags);
     }
@@ -242,8 +268,21 @@ final class SelectorPoller implements Poller {
         }
     }
 
+    /**
+     * Closes the selector. Called from a hook during this poller's own pass (a handler
+     * that calls {@code Asyncore.closeAll}, say), it closes the selector when the pass
+     * ends: closing it inside its own select would fail the rest of the pass.
+     */
     @Override
     public void close() {
+        if (pollingThread == Thread.currentThread()) {
+            closeAfterPass = true;
+            return;
+        }
+        closeSelector();
+    }
+
+    private void closeSelector() {
         try {
             selector.close();
         } catch (IOException e) {

@@ -231,4 +231,23 @@ class DispatcherTest {
         assertTrue(d.isClosed(), "handle_error closes through handle_close");
         assertFalse(ChannelMap.defaultMap().contains(d));
     }
+
+    @Test
+    void handleErrorLogsThroughTheErrorLogType() throws IOException {
+        // Python's handle_error logs with log_info(..., 'error'): ignore_log_types applies.
+        Plain d = new Plain();
+        d.createSocket();
+        try (LogCapture log = LogCapture.dispatcher()) {
+            d.handleError(new IOException("spam"));
+            assertTrue(log.messages().get(0).startsWith("error: uncaptured exception, closing channel <"),
+                    log.messages().toString());
+            assertTrue(log.messages().get(0).endsWith("(java.io.IOException: spam)"), log.messages().toString());
+            Plain quiet = new Plain();
+            quiet.ignore(Set.of("warning", "error"));
+            quiet.createSocket();
+            quiet.handleError(new IOException("not logged"));
+            assertEquals(1, log.messages().size(), log.messages().toString());
+            assertTrue(quiet.isClosed());
+        }
+    }
 }

@@ -1,0 +1,216 @@
+package io.asyncore.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.EventLoop;
+import io.asyncore.ExitNow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link EventLoop}: tasks from many threads, dispatchers made on other threads, shutdown. */
+@ExtendWith(NoLeaks.class)
+class EventLoopTest {
+
+    private static final int THREADS = 8;
+    private static final int TASKS = 2_000;
+
+    private EventLoop loop;
+
+    @AfterEach
+    void tearDown() {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    /** The loop's thread, found from inside it. */
+    private static Thread loopThread(EventLoop loop) throws InterruptedException {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(() -> {
+            thread.set(Thread.currentThread());
+            done.countDown();
+        });
+        assertTrue(done.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS), "task ran");
+        return thread.get();
+    }
+
+    @Test
+    void executeFromEightThreadsRunsEveryTaskOnceOnTheLoopThreadInOrder() throws Exception {
+        loop = EventLoop.start("core-test-execute");
+        Thread loopThread = loopThread(loop);
+        List<int[]> ran = new ArrayList<>(); // touched on the loop thread only
+        AtomicBoolean offThread = new AtomicBoolean();
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Thread> submitters = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < THREADS; t++) {
+            int id = t;
+            Thread s = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < TASKS; i++) {
+                        int seq = i;
+                        loop.execute(() -> {
+                            if (Thread.currentThread() != loopThread || !loop.inEventLoop()) {
+                                offThread.set(true);
+                            }
+                            ran.add(new int[] {id, seq});
+                        });
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "submitter-" + t);
+            submitters.add(s);
+            s.start();
+        }
+        for (Thread s : submitters) {
+            s.join(Wait.LIMIT.toMillis() * 2);
+            assertFalse(s.isAlive(), s.getName() + " ended");
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a submitter failed", failure.get());
+        }
+        CountDownLatch drained = new CountDownLatch(1);
+        List<int[]> copy = new ArrayList<>();
+        loop.execute(() -> {
+            copy.addAll(ran);
+            drained.countDown();
+        });
+        assertTrue(drained.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS), "all tasks ran");
+        assertFalse(offThread.get(), "every task ran on the loop thread");
+        assertEquals(THREADS * TASKS, copy.size());
+        int[] next = new int[THREADS];
+        for (int[] r : copy) {
+            assertEquals(next[r[0]], r[1], "thread " + r[0] + "'s tasks run in the order given");
+            next[r[0]]++;
+        }
+        for (int t = 0; t < THREADS; t++) {
+            assertEquals(TASKS, next[t]);
+        }
+        assertFalse(loop.inEventLoop());
+    }
+
+    @Test
+    void dispatchersMadeOnAnotherThreadJoinTheLoopAndEcho() throws Exception {
+        loop = EventLoop.start("core-test-echo");
+        ChannelMap map = loop.map();
+        // Made here, on the test thread, while the loop runs: they take part from the next pass.
+        Echo.Server server = new Echo.Server(map);
+        Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
+        Wait.until("pings bounce on the loop thread", () -> pinger.roundTrips >= 20);
+        assertEquals(List.of(), server.errors.seen);
+        assertEquals(List.of(), pinger.errors.seen);
+        Thread thread = loopThread(loop);
+        loop.close();
+        assertTrue(loop.isClosed());
+        assertFalse(thread.isAlive(), "close() joined the loop thread");
+        assertTrue(server.isClosed() && pinger.isClosed(), "close() closed every dispatcher");
+        assertTrue(map.isEmpty());
+    }
+
+    @Test
+    void aDispatcherMadeInsideATaskJoinsTheLoopsMap() throws Exception {
+        loop = EventLoop.start("core-test-inside");
+        AtomicReference<Echo.Server> server = new AtomicReference<>();
+        CountDownLatch made = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                server.set(new Echo.Server(null));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            made.countDown();
+        });
+        assertTrue(made.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertSame(loop.map(), server.get().map(), "null map on the loop thread means the loop's map");
+        assertTrue(loop.map().contains(server.get()));
+        assertFalse(ChannelMap.defaultMap().contains(server.get()));
+    }
+
+    @Test
+    void aFailingTaskIsLoggedAndTheLoopGoesOn() throws Exception {
+        loop = EventLoop.start("core-test-failing-task");
+        try (LogCapture log = LogCapture.of("io.asyncore.impl.SelectorEventLoop")) {
+            loop.execute(() -> {
+                throw new IllegalStateException("task failed");
+            });
+            Thread thread = loopThread(loop);
+            assertTrue(thread.isAlive());
+            assertFalse(loop.isClosed());
+            assertEquals(1, log.records().size());
+            assertEquals("task failed", log.records().get(0).getThrown().getMessage());
+        }
+    }
+
+    @Test
+    void exitNowFromATaskClosesTheLoop() throws Exception {
+        loop = EventLoop.start("core-test-exit");
+        Thread thread = loopThread(loop);
+        Echo.Server server = new Echo.Server(loop.map());
+        loop.execute(() -> {
+            throw new ExitNow("enough");
+        });
+        thread.join(Wait.LIMIT.toMillis());
+        assertFalse(thread.isAlive(), "the loop thread ended");
+        assertTrue(loop.isClosed());
+        assertTrue(server.isClosed(), "its dispatchers were closed");
+        assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> {}));
+        loop.close(); // after the thread ended: opens nothing, waits for nothing
+    }
+
+    @Test
+    void closeIsIdempotentAndRejectsLaterTasks() throws Exception {
+        loop = EventLoop.start("core-test-close");
+        Thread thread = loopThread(loop);
+        loop.close();
+        loop.close();
+        assertFalse(thread.isAlive());
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> {}));
+        assertTrue(e.getMessage().contains("core-test-close"), e.getMessage());
+        ChannelMap other = new ChannelMap();
+        Echo.Server server = new Echo.Server(other);
+        assertThrows(RejectedExecutionException.class, () -> loop.register(server));
+        assertTrue(other.contains(server), "a rejected dispatcher stays where it was");
+        Asyncore.closeAll(other, false);
+    }
+
+    @Test
+    void closeFromTheLoopThreadStopsAfterThePass() throws Exception {
+        loop = EventLoop.start("core-test-self-close");
+        Thread thread = loopThread(loop);
+        loop.execute(loop::close);
+        thread.join(Wait.LIMIT.toMillis());
+        assertFalse(thread.isAlive());
+        assertTrue(loop.isClosed());
+    }
+
+    @Test
+    void registerMovesADispatcherIntoTheLoop() throws Exception {
+        loop = EventLoop.start("core-test-register");
+        ChannelMap elsewhere = new ChannelMap("elsewhere");
+        Echo.Server server = new Echo.Server(elsewhere);
+        loop.register(server);
+        Wait.until("registered", () -> loop.map().contains(server));
+        assertFalse(elsewhere.contains(server));
+        Echo.Pinger pinger = new Echo.Pinger(loop.map(), server.localAddress());
+        Wait.until("echo through the registered server", () -> pinger.roundTrips >= 3);
+        elsewhere.releasePoller();
+    }
+}

@@ -1,0 +1,191 @@
+package io.asyncore.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code loop()} and {@code poll()} arguments: timeouts of zero (no wait) and below
+ * (refused), the pass count honoured exactly, and ending when the map empties.
+ */
+@ExtendWith(NoLeaks.class)
+class LoopControlTest {
+
+    /** Generous bound that only catches a hang (a zero timeout that blocks forever, say). */
+    private static final Duration HANG = Duration.ofSeconds(20);
+
+    private final ChannelMap map = new ChannelMap("loop-control");
+
+    @AfterEach
+    void tearDown() {
+        Asyncore.closeAll(map, true);
+        Asyncore.closeAll();
+    }
+
+    /** Counts readable() calls: one per pass. Never ready, so passes wait their full timeout. */
+    static class Counting extends Dispatcher {
+        int readableCalls;
+        int closeAfter = Integer.MAX_VALUE;
+
+        Counting(ChannelMap map) throws IOException {
+            super(map);
+            createSocket(AddressFamily.INET, io.asyncore.SocketType.DGRAM);
+            bind(new InetSocketAddress("127.0.0.1", 0));
+        }
+
+        @Override
+        public boolean readable() {
+            readableCalls++;
+            if (readableCalls >= closeAfter) {
+                close();
+            }
+            return true;
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+    }
+
+    @Test
+    void countIsHonouredExactly() throws IOException {
+        Counting d = new Counting(map);
+        Asyncore.loop(Duration.ZERO, false, map, 7);
+        assertEquals(7, d.readableCalls);
+        Asyncore.loop(Duration.ofMillis(1), true, map, 3);
+        assertEquals(10, d.readableCalls);
+        Asyncore.loop(Duration.ZERO, false, map, 0);
+        assertEquals(10, d.readableCalls, "count 0: no pass");
+    }
+
+    @Test
+    void loopEndsWhenTheMapEmptiesBeforeTheCount() throws IOException {
+        Counting d = new Counting(map);
+        d.closeAfter = 3;
+        Asyncore.loop(Duration.ZERO, false, map, 100);
+        assertEquals(3, d.readableCalls);
+        assertTrue(map.isEmpty());
+    }
+
+    @Test
+    void loopWithoutCountEndsWhenTheMapEmpties() throws IOException {
+        Counting d = new Counting(map);
+        d.closeAfter = 5;
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ZERO, false, map));
+        assertEquals(5, d.readableCalls);
+    }
+
+    @Test
+    void loopOnAnEmptyMapReturnsAtOnce() {
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofSeconds(60), false, map));
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofSeconds(60), false, map, 5));
+    }
+
+    @Test
+    void pollOnAnEmptyMapReturnsAtOnceAndHoldsNothing() {
+        List<String> before = NoLeaks.ioDescriptors();
+        // Python's poll() does nothing when the map is empty
+        assertTimeoutPreemptively(HANG, () -> Asyncore.poll(Duration.ofSeconds(60), map));
+        assertEquals(before, NoLeaks.ioDescriptors(), "no selector was opened for an empty map");
+    }
+
+    @Test
+    void zeroTimeoutDoesNotWait() throws IOException {
+        Counting d = new Counting(map);
+        assertTimeoutPreemptively(HANG, () -> {
+            Asyncore.poll(Duration.ZERO, map);
+            Asyncore.poll2(Duration.ZERO, map);
+            Asyncore.loop(Duration.ZERO, true, map, 3);
+        });
+        assertEquals(5, d.readableCalls);
+        // a sub-millisecond timeout waits instead of spinning, and still ends
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofNanos(1), false, map, 2));
+        assertEquals(7, d.readableCalls);
+    }
+
+    @Test
+    void negativeTimeoutsAreRefusedNamingTheTimeout() throws IOException {
+        new Counting(map);
+        Duration negative = Duration.ofMillis(-1);
+        for (Runnable call : List.<Runnable>of(
+                () -> Asyncore.loop(negative),
+                () -> Asyncore.loop(negative, false),
+                () -> Asyncore.loop(negative, false, map),
+                () -> Asyncore.loop(negative, false, map, 1),
+                () -> Asyncore.poll(negative, map),
+                () -> Asyncore.poll2(negative, map))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+            assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+        }
+        NullPointerException npe = assertThrows(NullPointerException.class, () -> Asyncore.loop(null, false, map, 1));
+        assertTrue(npe.getMessage().contains("timeout"), npe.getMessage());
+    }
+
+    @Test
+    void negativeCountIsRefusedNamingTheCount() throws IOException {
+        new Counting(map);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Asyncore.loop(Duration.ZERO, false, map, -1));
+        assertTrue(e.getMessage().contains("count"), e.getMessage());
+    }
+
+    @Test
+    void closeAllInsideAHandlerEndsTheLoop() throws IOException {
+        // A common Python pattern: a handler calls close_all() to stop, and loop() returns.
+        Echo.Server server = new Echo.Server(map);
+        Echo.Errors errors = new Echo.Errors();
+        Dispatcher stopper = new Dispatcher(map) {
+            @Override protected void handleConnect() {}
+
+            @Override
+            protected void handleWrite() {
+                Asyncore.closeAll(map, false);
+            }
+
+            @Override
+            public void handleError(Throwable error) {
+                errors.seen.add(error);
+                super.handleError(error);
+            }
+        };
+        stopper.createSocket(AddressFamily.INET);
+        stopper.connect(server.localAddress());
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofMillis(10), false, map));
+        assertTrue(map.isEmpty());
+        assertTrue(server.isClosed() && stopper.isClosed());
+        assertEquals(List.of(), errors.seen);
+        assertFalse(server.isAccepting());
+    }
+
+    @Test
+    void closeAllOfTheDefaultMapInsideAHandlerEndsTheDefaultLoop() throws IOException {
+        Echo.Server server = new Echo.Server(null);
+        Dispatcher stopper = new Dispatcher() {
+            @Override protected void handleConnect() {}
+
+            @Override
+            protected void handleWrite() {
+                Asyncore.closeAll();
+            }
+        };
+        stopper.createSocket(AddressFamily.INET);
+        stopper.connect(server.localAddress());
+        assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofMillis(10)));
+        assertTrue(ChannelMap.defaultMap().isEmpty());
+    }
+}
