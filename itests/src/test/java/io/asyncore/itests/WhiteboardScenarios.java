@@ -335,7 +335,10 @@ public abstract class WhiteboardScenarios {
         assertEquals(report, 1, after.loopThreads());
         assertEquals(report, before.loopFamily(), after.loopFamily());
         assertTrue(report, after.threads() <= before.threads());
-        assertEquals(report, before.fds(), after.fds());
+        // Not equal: the framework may close a descriptor of its own meanwhile; none may be added.
+        assertTrue(report, after.sockets() <= before.sockets());
+        assertTrue(report, after.epolls() <= before.epolls());
+        assertTrue(report, after.fds() <= before.fds());
     }
 
     /** One impl restart and one echo bundle restart, each with live connections. */
