@@ -107,6 +107,41 @@ class TimerTest {
     }
 
     @Test
+    void theHeapKeepsDeadlineOrderThroughRandomCancels() {
+        ChannelMap map = new ChannelMap("heap");
+        java.util.Random random = new java.util.Random(5);
+        int n = 5000;
+        List<Long> ran = new ArrayList<>();
+        List<LoopTimer> timers = new ArrayList<>();
+        long[] offsets = new long[n];
+        for (int i = 0; i < n; i++) {
+            // All in the past, so all are due: runDue must run them by deadline.
+            long offset = -1 - random.nextInt(1_000_000);
+            offsets[i] = offset;
+            // Seconds apart, so the time spent scheduling cannot reorder them.
+            timers.add(map.timers().schedule(Duration.ofSeconds(offset), () -> ran.add(offset)));
+        }
+        int cancelled = 0;
+        for (int i = 0; i < n; i++) {
+            if (random.nextInt(3) == 0 && timers.get(i).cancel()) {
+                offsets[i] = Long.MIN_VALUE;
+                cancelled++;
+            }
+        }
+        assertEquals(n - cancelled, map.timers().size());
+        assertEquals(n - cancelled, map.timers().runDue());
+        List<Long> expected = new ArrayList<>();
+        for (long o : offsets) {
+            if (o != Long.MIN_VALUE) {
+                expected.add(o);
+            }
+        }
+        expected.sort(null);
+        assertEquals(expected, ran, "timers ran out of deadline order, or a cancelled one ran");
+        assertEquals(0, map.timers().size());
+    }
+
+    @Test
     void asyncoreLoopOverAMapWaitsOnlyUntilTheNextTimer() {
         ChannelMap map = new ChannelMap("loop-timer");
         Net.Server server = assertDoesNotThrowServer(map);
