@@ -365,12 +365,17 @@ public abstract class Dispatcher {
      *
      * @param address the local address; port 0 lets the system choose
      * @throws IOException if the address is in use or not available
-     * @throws IllegalStateException if there is no open socket
+     * @throws IllegalStateException if there is no open socket, or it is already bound
      * @throws IllegalArgumentException if the address belongs to another family
      */
     public void bind(SocketAddress address) throws IOException {
         NetworkChannel channel = open("bind");
         family.check(address, "bind");
+        SocketAddress bound = channel.getLocalAddress();
+        if (bound != null) {
+            // Python: EINVAL; the JDK's AlreadyBoundException says nothing
+            throw new IllegalStateException("bind: " + this + " is already bound to " + bound);
+        }
         channel.bind(address);
         addr = address;
     }
@@ -430,7 +435,9 @@ public abstract class Dispatcher {
      *
      * @param address the peer
      * @throws IOException if the connect fails at once (refused Unix-domain socket, say)
-     * @throws IllegalStateException if there is no open socket or it listens
+     * @throws IllegalStateException if there is no open socket, it listens, or a stream
+     *     socket is already connected (a connect still in progress is left to go on, as
+     *     Python's EALREADY; a connected datagram socket is re-targeted)
      * @throws IllegalArgumentException if the address belongs to another family
      */
     public void connect(SocketAddress address) throws IOException {
@@ -439,13 +446,27 @@ public abstract class Dispatcher {
         if (accepting) {
             throw new IllegalStateException("connect: " + this + " is listening");
         }
+        if (channel instanceof SocketChannel stream) {
+            if (stream.isConnected()) {
+                // Python answers EISCONN by calling handle_connect again; say what happened
+                throw new IllegalStateException("connect: " + this + " is already connected");
+            }
+            if (stream.isConnectionPending()) {
+                addr = address; // Python: EALREADY, the connect in progress goes on
+                return;
+            }
+        }
         connected = false;
         connecting = true;
         boolean done;
         if (channel instanceof SocketChannel stream) {
             done = stream.connect(address);
         } else {
-            ((DatagramChannel) channel).connect(address);
+            DatagramChannel datagram = (DatagramChannel) channel;
+            if (datagram.isConnected()) {
+                datagram.disconnect(); // Python re-targets a connected UDP socket
+            }
+            datagram.connect(address);
             done = true;
         }
         addr = address;

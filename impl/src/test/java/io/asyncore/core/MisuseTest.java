@@ -199,6 +199,42 @@ class MisuseTest {
     }
 
     @Test
+    void bindTwice() throws IOException {
+        Dispatcher d = created(AddressFamily.INET);
+        d.bind(V4);
+        SocketAddress first = d.localAddress();
+        fails(IllegalStateException.class, "already bound", () -> d.bind(V4));
+        assertEquals(first, d.localAddress());
+        d.listen(5);
+        fails(IllegalStateException.class, "already bound", () -> d.bind(V4));
+    }
+
+    @Test
+    void connectTwice() throws IOException {
+        Echo.Server server = new Echo.Server(map);
+        Dispatcher d = new Dispatcher(map) {
+            @Override protected void handleConnect() {}
+        };
+        d.createSocket(AddressFamily.INET);
+        d.connect(server.localAddress());
+        // Python: a second connect while the first is in progress answers EALREADY and is
+        // ignored
+        d.connect(server.localAddress());
+        assertTrue(d.isConnecting() || d.isConnected());
+        Wait.passesUntil(map, "connected", d::isConnected);
+        fails(IllegalStateException.class, "already connected", () -> d.connect(server.localAddress()));
+        assertTrue(d.isConnected(), "still connected");
+    }
+
+    @Test
+    void acceptWithNothingPendingAnswersNull() throws IOException {
+        Dispatcher listener = created(AddressFamily.INET);
+        listener.bind(V4);
+        listener.listen(5);
+        assertNull(listener.accept(), "Python: EWOULDBLOCK -> None");
+    }
+
+    @Test
     void unixPathTooLong() throws IOException {
         Dispatcher u = created(AddressFamily.UNIX);
         SocketAddress tooLong = UnixDomainSocketAddress.of(tmp.resolve("x".repeat(200)));

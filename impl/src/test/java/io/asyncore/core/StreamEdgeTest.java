@@ -292,6 +292,75 @@ class StreamEdgeTest {
     }
 
     @Test
+    void aCreatedSocketThatNeitherConnectsNorListensGetsNoEvents() throws IOException {
+        // epoll reports a fresh TCP socket as hung up; there is nothing to tell its
+        // dispatcher, and listen() must be able to replace it
+        Recorder idle = new Recorder() {
+            @Override public boolean writable() { return true; }
+            @Override protected void handleWrite() { events.add("write"); }
+        };
+        idle.createSocket(AddressFamily.INET);
+        Asyncore.loop(java.time.Duration.ZERO, false, map, 5);
+        assertEquals(List.of(), events);
+        assertFalse(idle.isClosed());
+        idle.bind(new InetSocketAddress("127.0.0.1", 0));
+        idle.listen(5);
+        assertTrue(idle.isAccepting());
+    }
+
+    @Test
+    void aConnectingDispatcherThatIsNotWritableGetsNoWriteEvent() throws IOException {
+        // Python polls a connecting socket for write only if writable(): the completed
+        // connect then surfaces as a read event (handle_connect, then handle_read).
+        Listener server = new Listener();
+        Recorder client = new Recorder() {
+            @Override public boolean writable() { return false; }
+            @Override protected void handleWrite() { events.add("write"); }
+        };
+        client.createSocket(AddressFamily.INET);
+        client.connect(server.localAddress());
+        Wait.passesUntil(map, "connected", () -> events.contains("connect"));
+        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        server.accepted.send("hi".getBytes());
+        Wait.passesUntil(map, "read", () -> client.got.size() == 2);
+        assertFalse(events.contains("write"), events.toString());
+        assertEquals("connect", events.get(0));
+        assertTrue(client.isConnected());
+    }
+
+    @Test
+    void aClosedDispatcherCanCreateANewSocketAndConnectAgain() throws IOException {
+        Listener server = new Listener();
+        Recorder client = new Recorder();
+        client.createSocket(AddressFamily.INET);
+        client.connect(server.localAddress());
+        Wait.passesUntil(map, "connected", client::isConnected);
+        client.close();
+        assertFalse(map.contains(client));
+        client.createSocket(AddressFamily.INET);
+        assertFalse(client.isClosed());
+        assertTrue(map.contains(client));
+        client.connect(server.localAddress());
+        Wait.passesUntil(map, "connected again", () -> events.stream().filter("connect"::equals).count() == 2);
+        assertTrue(client.isConnected());
+    }
+
+    @Test
+    void wrappingChannelsSetsConnectedAndAddressAsPython() throws IOException {
+        Listener server = new Listener();
+        try (SocketChannel connected = SocketChannel.open(server.localAddress());
+                SocketChannel unconnected = SocketChannel.open()) {
+            Recorder a = new Recorder(connected);
+            assertTrue(a.isConnected());
+            assertEquals(server.localAddress(), a.address(), "addr is the peer");
+            Recorder b = new Recorder(unconnected);
+            assertFalse(b.isConnected(), "an unconnected socket: connected is false");
+            assertEquals(null, b.address());
+            assertFalse(b.channel().isBlocking());
+        }
+    }
+
+    @Test
     void sendAndRecvAfterCloseActLikePythonsEbadf() throws IOException {
         // Python: send/recv on a closed socket raise EBADF, which is in _DISCONNECTED, so
         // they call handle_close and answer 0 / b''.

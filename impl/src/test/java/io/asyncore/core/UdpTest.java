@@ -123,6 +123,21 @@ class UdpTest {
 
     @ParameterizedTest
     @EnumSource(value = AddressFamily.class, names = {"INET", "INET6"})
+    void connectingAgainRetargetsAsInPython(AddressFamily family) throws IOException {
+        Receiver b = new Receiver(map, family, false);
+        Receiver c = new Receiver(map, family, false);
+        Receiver a = new Receiver(map, family, true);
+        a.connect(b.localAddress());
+        a.connect(c.localAddress());
+        assertEquals(c.localAddress(), a.address());
+        a.send("to c".getBytes());
+        Wait.passesUntil(map, "c received", () -> c.datagrams.size() == 1);
+        assertArrayEquals("to c".getBytes(), c.datagrams.get(0).data());
+        assertEquals(List.of(), b.datagrams);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AddressFamily.class, names = {"INET", "INET6"})
     void connectedSendToAClosedPortReachesHandleError(AddressFamily family) throws IOException {
         // Python: recv on a connected UDP socket after ICMP port unreachable raises
         // ECONNREFUSED, which is not a disconnect, so handle_error runs.
