@@ -77,12 +77,14 @@ public abstract class Dispatcher {
     volatile ChannelMap owner;
     int mapIndex = -1;
 
-    // The engine's per-dispatcher state: the selector engine keeps the channel's selection
-    // key here, so that a pass needs no keyFor lookup (a lock and a search) per channel.
-    // Loop thread only; the engine reaches it with a VarHandle, which module-info opens
-    // this package to io.asyncore.impl for.
+    // The engine's per-dispatcher state: what the selector engine last set up for this
+    // dispatcher (its answers and channel), so that a pass over many idle channels touches
+    // nothing but the dispatchers. Loop thread only; the engine reaches these with
+    // VarHandles, which module-info opens this package to io.asyncore.impl for.
     @SuppressWarnings("unused")
-    private Object engineState;
+    private int engineStamp;
+    @SuppressWarnings("unused")
+    private Object engineChannel;
 
     // Reliability state, made on first use so plain dispatchers carry two null fields.
     private Timeouts timeouts;

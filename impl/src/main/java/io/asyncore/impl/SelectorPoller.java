@@ -17,6 +17,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +34,26 @@ import java.util.function.Consumer;
  */
 final class SelectorPoller implements Poller {
 
-    private static final VarHandle ENGINE_STATE = engineStateHandle();
+    // Dispatcher.engineStamp and engineChannel: what this poller last set up for a
+    // dispatcher, so that a pass skips the dispatchers whose answers did not change.
+    private static final VarHandle STAMP;
+    private static final VarHandle CHANNEL;
+
+    static {
+        VarHandle stamp = engineField("engineStamp", int.class);
+        VarHandle channel = engineField("engineChannel", Object.class);
+        STAMP = stamp != null && channel != null ? stamp : null;
+        CHANNEL = STAMP != null ? channel : null;
+    }
+
+    /** Every this many passes, every dispatcher takes the full path (see #remember). */
+    private static final int VALIDATE_EVERY = 256;
+    private static final AtomicInteger EPOCHS = new AtomicInteger();
+
+    /** This poller's mark in a stamp (bits 2 and up, never 0): stamps of others never match. */
+    private final int epoch = Math.max(1, EPOCHS.incrementAndGet() & 0x1FFFFFFF) << 2;
+    private int passes;
+    private boolean validating;
 
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -88,6 +108,7 @@ final class SelectorPoller implements Poller {
      */
     private boolean updateInterest(ChannelMap map) {
         Dispatcher[] members = scratch = map.snapshot(scratch);
+        validating = ++passes % VALIDATE_EVERY == 0;
         boolean pendingCancel = false;
         for (int i = 0; i < members.length; i++) {
             Dispatcher d = members[i];
@@ -120,20 +141,26 @@ final class SelectorPoller implements Poller {
             }
             return false;
         }
+        int stamp = epoch | (read ? 1 : 0) | (write ? 2 : 0);
+        if (STAMP != null && !validating && (int) STAMP.get(d) == stamp && CHANNEL.get(d) == channel
+                && d.isConnected() && !d.isAccepting() && !d.isConnecting()) {
+            // Unchanged since this poller last set the key: a connected stream with the
+            // same answers. Nothing but the dispatcher is touched (at 10,000 channels a
+            // pass is bound by memory, not by calls).
+            return false;
+        }
         int ops = interestOps(d, channel, read, write);
-        SelectionKey key = cachedKey(d, channel);
-        if (key == null || !key.isValid()) {
-            key = channel.keyFor(selector);
-            if (key == null) {
-                if (ops != 0) {
-                    cacheKey(d, channel.register(selector, ops, d));
-                }
-                return false;
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            if (ops != 0) {
+                channel.register(selector, ops, d);
             }
-            if (!key.isValid()) {
-                return true;
-            }
-            cacheKey(d, key);
+            remember(d, channel, ops, read, write, stamp);
+            return false;
+        }
+        if (!key.isValid()) {
+            forget(d);
+            return true;
         }
         if (key.attachment() != d) {
             key.attach(d);
@@ -141,33 +168,44 @@ final class SelectorPoller implements Poller {
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
+        remember(d, channel, ops, read, write, stamp);
         return false;
     }
 
-    /** The key cached in {@code d} for this selector and channel, or null. */
-    private SelectionKey cachedKey(Dispatcher d, SelectableChannel channel) {
-        if (ENGINE_STATE != null && ENGINE_STATE.get(d) instanceof SelectionKey key
-                && key.selector() == selector && key.channel() == channel) {
-            return key;
+    /**
+     * Lets the next passes skip {@code d} while its answers stay the same, if its interest
+     * is plain read/write: a connected stream, neither listening nor connecting. Only
+     * {@link Dispatcher#connect}, {@link Dispatcher#listen}, {@link Dispatcher#close} and a
+     * new socket leave that state, and each changes what the fast path checks; a key
+     * cancelled behind the dispatcher's back (its raw channel closed) is caught by the
+     * full pass made every {@link #VALIDATE_EVERY} passes.
+     */
+    private void remember(Dispatcher d, SelectableChannel channel, int ops, boolean read, boolean write, int stamp) {
+        if (STAMP == null) {
+            return;
         }
-        return null;
+        boolean plain = ops == ((read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0))
+                && !(channel instanceof ServerSocketChannel)
+                && d.isConnected() && !d.isAccepting() && !d.isConnecting();
+        STAMP.set(d, plain ? stamp : 0);
+        CHANNEL.set(d, plain ? channel : null);
     }
 
-    private static void cacheKey(Dispatcher d, SelectionKey key) {
-        if (ENGINE_STATE != null) {
-            ENGINE_STATE.set(d, key);
+    private static void forget(Dispatcher d) {
+        if (STAMP != null) {
+            STAMP.set(d, 0);
+            CHANNEL.set(d, null);
         }
     }
 
     /**
-     * {@code Dispatcher.engineState}, where a pass finds each channel's key without
-     * {@link SelectableChannel#keyFor} (a lock and a search per channel per pass); null
-     * where the api package is not open to this module, and then keyFor is used.
+     * A handle on one of {@code Dispatcher}'s engine fields, or null where the api package
+     * is not open to this module (then every pass takes the full path).
      */
-    private static VarHandle engineStateHandle() {
+    private static VarHandle engineField(String name, Class<?> type) {
         try {
             return MethodHandles.privateLookupIn(Dispatcher.class, MethodHandles.lookup())
-                    .findVarHandle(Dispatcher.class, "engineState", Object.class);
+                    .findVarHandle(Dispatcher.class, name, type);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
