@@ -15,7 +15,10 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** A mebibyte through an echo server and back, in one map. */
+@ExtendWith(NoLeaks.class)
 class EchoSmokeTest {
 
     static final class Handler extends DispatcherWithSend {

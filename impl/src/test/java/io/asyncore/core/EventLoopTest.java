@@ -202,6 +202,22 @@ class EventLoopTest {
     }
 
     @Test
+    void misuseOfTheLoopIsRefusedNamingTheCause() throws Exception {
+        loop = EventLoop.start("core-test-misuse");
+        NullPointerException task = assertThrows(NullPointerException.class, () -> loop.execute(null));
+        assertTrue(task.getMessage().contains("task"), task.getMessage());
+        NullPointerException dispatcher = assertThrows(NullPointerException.class, () -> loop.register(null));
+        assertTrue(dispatcher.getMessage().contains("dispatcher"), dispatcher.getMessage());
+        IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
+                () -> io.asyncore.spi.Engines.get().startEventLoop("bad", java.time.Duration.ofMillis(-1)));
+        assertTrue(timeout.getMessage().contains("timeout"), timeout.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> io.asyncore.spi.Engines.get().startEventLoop("bad", java.time.Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> EventLoop.start(null));
+        assertTrue(loopThread(loop).isAlive(), "the loop is unharmed");
+    }
+
+    @Test
     void registerMovesADispatcherIntoTheLoop() throws Exception {
         loop = EventLoop.start("core-test-register");
         ChannelMap elsewhere = new ChannelMap("elsewhere");

@@ -145,6 +145,32 @@ class LoopControlTest {
     }
 
     @Test
+    void exitNowFromAHookLeavesTheLoopAndTheMapAsItWas() throws IOException {
+        Echo.Server server = new Echo.Server(map);
+        Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
+        Dispatcher quitter = new Dispatcher(map) {
+            @Override protected void handleConnect() {}
+
+            @Override
+            protected void handleWrite() {
+                throw new io.asyncore.ExitNow("stop here");
+            }
+        };
+        quitter.createSocket(AddressFamily.INET);
+        quitter.connect(server.localAddress());
+        io.asyncore.ExitNow exit = assertThrows(io.asyncore.ExitNow.class,
+                () -> Asyncore.loop(Duration.ofMillis(10), false, map, 10_000));
+        assertEquals("stop here", exit.getMessage());
+        assertFalse(quitter.isClosed(), "ExitNow is not an error: nothing was closed");
+        assertTrue(map.contains(quitter) && map.contains(server) && map.contains(pinger));
+        quitter.close();
+        // the loop resumes where it stopped
+        int trips = pinger.roundTrips;
+        Wait.passesUntil(map, "echo resumes", () -> pinger.roundTrips >= trips + 3);
+        assertEquals(List.of(), pinger.errors.seen);
+    }
+
+    @Test
     void closeAllInsideAHandlerEndsTheLoop() throws IOException {
         // A common Python pattern: a handler calls close_all() to stop, and loop() returns.
         Echo.Server server = new Echo.Server(map);

@@ -15,7 +15,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Checks that a test class cleans up after itself: after each test the default
  * {@link ChannelMap} is empty, and after the class no socket, pipe, epoll or eventfd
  * descriptor is open that was not open before it (counted in {@code /proc/self/fd};
- * descriptors of jar files the class loader opened on the way are not counted).
+ * descriptors of jar files the class loader opened on the way are not counted), and no
+ * non-daemon thread the class started (an event loop, say) is still running.
  */
 public final class NoLeaks implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
@@ -36,6 +39,18 @@ public final class NoLeaks implements BeforeAllCallback, AfterEachCallback, Afte
     public void beforeAll(ExtensionContext context) throws IOException {
         warmUp();
         context.getStore(NS).put("fds", ioDescriptors());
+        context.getStore(NS).put("threads", liveThreads());
+    }
+
+    /** The live non-daemon threads. */
+    static Set<Thread> liveThreads() {
+        Set<Thread> out = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !t.isDaemon()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**
@@ -66,6 +81,20 @@ public final class NoLeaks implements BeforeAllCallback, AfterEachCallback, Afte
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        Set<Thread> threadsBefore = (Set<Thread>) context.getStore(NS).get("threads", Set.class);
+        Set<Thread> newThreads = new HashSet<>();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            newThreads = liveThreads();
+            newThreads.removeAll(threadsBefore);
+            if (newThreads.isEmpty()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        if (!newThreads.isEmpty()) {
+            fail("threads started and still running after " + context.getDisplayName() + ": " + newThreads);
+        }
         @SuppressWarnings("unchecked")
         List<String> before = (List<String>) context.getStore(NS).get("fds", List.class);
         List<String> extra = null;
