@@ -529,7 +529,8 @@ public abstract class Dispatcher {
      * @return how many were sent; 0 when the socket cannot take more now, when a connect
      *     is still in progress, or when the peer is gone or the socket closed (then
      *     {@link #handleClose()} ran, as for Python's disconnect errnos, EBADF included)
-     * @throws IOException for errors other than a disconnect
+     * @throws IOException for errors other than a disconnect, such as a send on an
+     *     unconnected datagram socket (Python's EDESTADDRREQ)
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
     public int send(byte[] data) throws IOException {
@@ -561,7 +562,12 @@ public abstract class Dispatcher {
             }
             return n;
         } catch (NotYetConnectedException e) {
-            return 0;
+            if (channel instanceof DatagramChannel) {
+                // Python: EDESTADDRREQ, an error (handle_error), not "try again later"
+                throw new java.net.SocketException("send: destination address required: " + this
+                        + " is an unconnected datagram socket; connect it or use sendTo");
+            }
+            return 0; // a stream connect still in progress: nothing can be sent yet
         } catch (IOException e) {
             if (Disconnects.isDisconnect(e)) {
                 handleClose();
@@ -572,7 +578,8 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code recv(buffer_size)}.
+     * Python's {@code recv(buffer_size)}. On an unconnected datagram socket it takes the
+     * next datagram from any sender, as Python's (use {@link #recvFrom} to learn who).
      *
      * @param bufferSize the most bytes to read
      * @return the bytes read; empty when nothing is there now, or at end of stream (then
@@ -625,7 +632,15 @@ public abstract class Dispatcher {
         }
         // A closed socket reads as a disconnect (Python: EBADF): handleClose, then -1.
         try {
-            int n = in.read(buffer);
+            int n;
+            if (channel instanceof DatagramChannel datagram && !datagram.isConnected()) {
+                // Python's recv on an unconnected UDP socket takes the next datagram from
+                // anyone; NIO's read would refuse (NotYetConnectedException)
+                int start = buffer.position();
+                n = datagram.receive(buffer) == null ? 0 : buffer.position() - start;
+            } else {
+                n = in.read(buffer);
+            }
             if (n < 0) {
                 handleClose();
             } else if (n > 0 && timeouts != null) {

@@ -123,6 +123,31 @@ class UdpTest {
 
     @ParameterizedTest
     @EnumSource(value = AddressFamily.class, names = {"INET", "INET6"})
+    void recvOnAnUnconnectedSocketTakesDatagramsFromAnyone(AddressFamily family) throws IOException {
+        // Python's recv() works on a bound, unconnected UDP socket; NIO's read does not
+        Receiver b = new Receiver(map, family, true);
+        Receiver a = new Receiver(map, family, false);
+        a.sendTo("one".getBytes(), b.localAddress());
+        a.sendTo("two".getBytes(), b.localAddress());
+        Wait.passesUntil(map, "two datagrams", () -> b.received.size() == 2);
+        assertArrayEquals("one".getBytes(), b.received.get(0));
+        assertArrayEquals("two".getBytes(), b.received.get(1));
+        assertEquals(List.of(), b.errors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AddressFamily.class, names = {"INET", "INET6"})
+    void sendOnAnUnconnectedSocketIsAnError(AddressFamily family) throws IOException {
+        // Python: EDESTADDRREQ, which handle_error gets; not a silent "0 bytes, try later"
+        Receiver a = new Receiver(map, family, false);
+        java.net.SocketException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.net.SocketException.class, () -> a.send("lost".getBytes()));
+        assertTrue(e.getMessage().contains("destination address required"), e.getMessage());
+        assertTrue(!a.isClosed());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AddressFamily.class, names = {"INET", "INET6"})
     void connectingAgainRetargetsAsInPython(AddressFamily family) throws IOException {
         Receiver b = new Receiver(map, family, false);
         Receiver c = new Receiver(map, family, false);
