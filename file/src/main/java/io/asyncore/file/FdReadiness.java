@@ -35,6 +35,7 @@ final class FdReadiness implements ReadinessSource {
     private FdPoller poller;
     private int registeredFd = -1;
     private int armed;
+    private int wanted;
     private boolean regular;
 
     /** Set by {@link FdPoller#register}: the epoll data that names this source. */
@@ -71,6 +72,7 @@ final class FdReadiness implements ReadinessSource {
             return;
         }
         try {
+            wanted = want;
             if (poller == null) {
                 if (want == 0) {
                     return;
@@ -83,6 +85,16 @@ final class FdReadiness implements ReadinessSource {
                 }
                 registeredFd = fd;
             } else {
+                if (armed == 0 && want != 0) {
+                    // Disarmed since the last report: while a stream keeps the descriptor
+                    // ready, one poll(2) here answers without the poller thread, the re-arm
+                    // and the wake-up of this loop.
+                    int now = Posix.pollNow(fd, want);
+                    if (now != 0) {
+                        fire(now);
+                        return;
+                    }
+                }
                 poller.rearm(this, fd, want);
             }
             armed = want;
@@ -108,7 +120,7 @@ final class FdReadiness implements ReadinessSource {
     public synchronized int takeReady() {
         int events = ready.getAndSet(0);
         queued.set(false);
-        int wanted = armed;
+        int wanted = this.wanted;
         armed = 0; // one-shot: the kernel disarmed the descriptor when it fired
         int flags = events & (Asyncore.POLLIN | Asyncore.POLLPRI | Asyncore.POLLOUT);
         if ((events & (Posix.EPOLLHUP | Posix.EPOLLERR)) != 0) {
@@ -131,6 +143,7 @@ final class FdReadiness implements ReadinessSource {
         }
         registeredFd = -1;
         armed = 0;
+        wanted = 0;
         regular = false;
         ready.set(0);
         queued.set(false);

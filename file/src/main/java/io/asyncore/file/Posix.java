@@ -32,7 +32,7 @@ final class Posix {
 
     static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NOCTTY = 0x100,
             O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+    static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031;
 
     static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8,
             EPOLLHUP = 0x10, EPOLLONESHOT = 1 << 30;
@@ -61,6 +61,7 @@ final class Posix {
     private static final MethodHandle PIPE2 = bind("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -145,6 +146,11 @@ final class Posix {
         if (wanted != flags) {
             fcntl(fd, F_SETFL, wanted, "fcntl(" + fd + ", F_SETFL)");
         }
+    }
+
+    /** fcntl(fd, F_SETPIPE_SZ, size): the pipe's capacity (Linux rounds up to a power-of-two page count). */
+    static int setPipeSize(int fd, int size) throws PosixException {
+        return fcntl(fd, F_SETPIPE_SZ, size, "fcntl(" + fd + ", F_SETPIPE_SZ)");
     }
 
     /** Whether O_NONBLOCK is clear on fd. */
@@ -394,6 +400,32 @@ final class Posix {
         } catch (Throwable e) {
             throw rethrow(e);
         }
+    }
+
+    /**
+     * poll(2) on one descriptor without waiting.
+     *
+     * @return the revents (POLLIN, POLLOUT, POLLHUP, ... share epoll's values), 0 when not ready
+     */
+    static int pollNow(int fd, int events) throws PosixException {
+        Scratch scratch = SCRATCH.get();
+        MemorySegment st = scratch.state;
+        MemorySegment pfd = scratch.event; // struct pollfd {int fd; short events; short revents;}
+        pfd.set(JAVA_INT, 0, fd);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
+        pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+        int r;
+        try {
+            do {
+                r = (int) POLL.invokeExact(st, pfd, 1L, 0);
+            } while (r < 0 && errno(st) == EINTR);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+        if (r < 0) {
+            throw error("poll(" + fd + ")", st);
+        }
+        return r == 0 ? 0 : pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) & 0xffff;
     }
 
     // ------------------------------------------------------------------ epoll
