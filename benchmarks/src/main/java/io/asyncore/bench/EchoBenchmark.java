@@ -71,7 +71,7 @@ public final class EchoBenchmark {
             new Workload("100x4k", "100 conns, 4 KiB", 100, 0, 4096, MAIN, true),
             new Workload("1000x64", "1,000 conns, 64 B", 1000, 0, 64, MAIN, true),
             new Workload("idle10k", "10,000 idle + 100 active, 64 B", 100, 10_000, 64, MAIN, true),
-            new Workload("loops", "100 conns, 64 B, unpinned: 1 vs 2 loops", 100, 0, 64,
+            new Workload("loops", "1 vs 2 loops, 100 conns 64 B unpinned", 100, 0, 64,
                     List.of("zc-1loop", "zc-2loops"), false));
 
     private int rounds = 3;

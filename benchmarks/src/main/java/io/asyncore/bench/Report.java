@@ -78,6 +78,8 @@ final class Report {
         target(s, "100 conns 64 B: p99 <= Netty", r("100x64", "zc", "100x64", "netty", Run::p99Micros), 1.0, false);
         target(s, "10k idle + 100 active >= 0.8x 100 alone (zero-copy msg/s)",
                 r("idle10k", "zc", "100x64", "zc", Run::messagesPerSecond), 0.8, true);
+        target(s, "(reference, not a target) the JDK server's own 10k idle + 100 active / 100 alone",
+                r("idle10k", "jdk", "100x64", "jdk", Run::messagesPerSecond), 0.8, true);
         target(s, "100 conns 64 B: DispatcherWithSend >= 0.8x zero-copy msg/s",
                 r("100x64", "send", "100x64", "zc", Run::messagesPerSecond), 0.8, true);
         double heap = median("idle10k", "zc", Run::heapPerConnection);
@@ -118,8 +120,9 @@ final class Report {
     /** Grouped bars: one group per workload, one bar per server, a shared linear axis. */
     String svg() {
         List<String> all = new ArrayList<>(servers.keySet());
-        int barWidth = 22;
-        int gap = 30;
+        List<String> legend = all.stream().filter(k -> runs.stream().anyMatch(r -> r.server().equals(k))).toList();
+        int barWidth = 24;
+        int gap = 44;
         int left = 80;
         int top = 40;
         int height = 300;
@@ -135,7 +138,7 @@ final class Report {
             width += serversOf(w).size() * barWidth + gap;
         }
         int legendY = top + height + 70;
-        int totalHeight = legendY + 22 * ((all.size() + 1) / 2) + 10;
+        int totalHeight = legendY + 22 * ((legend.size() + 1) / 2) + 10;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                 + " font-family=\"sans-serif\" font-size=\"11\">%n", Math.max(width, 560), totalHeight));
@@ -178,12 +181,12 @@ final class Report {
         }
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
                 left, top + height, width, top + height));
-        for (int i = 0; i < all.size(); i++) {
+        for (int i = 0; i < legend.size(); i++) {
             int lx = left + (i % 2) * 260;
             int ly = legendY + (i / 2) * 22;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, ly - 11, COLORS[i % COLORS.length], lx + 20, ly,
-                    escape(servers.get(all.get(i)))));
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, ly - 11, COLORS[all.indexOf(legend.get(i)) % COLORS.length],
+                    lx + 20, ly, escape(servers.get(legend.get(i)))));
         }
         return s.append("</svg>\n").toString();
     }
