@@ -4,6 +4,8 @@ import io.asyncore.AddressFamily;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.SocketType;
+import io.asyncore.file.internal.FdReadiness;
+import io.asyncore.file.internal.Posix;
 import io.asyncore.spi.ReadinessSource;
 import java.io.FileDescriptor;
 import java.io.IOException;

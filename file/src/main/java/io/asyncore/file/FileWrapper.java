@@ -1,5 +1,6 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.Posix;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

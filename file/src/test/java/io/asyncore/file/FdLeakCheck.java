@@ -1,5 +1,7 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.FdPoller;
+import io.asyncore.file.internal.Posix;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

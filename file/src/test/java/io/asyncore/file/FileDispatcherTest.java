@@ -1,5 +1,7 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.FdPoller;
+import io.asyncore.file.internal.Posix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -392,6 +394,29 @@ class FileDispatcherTest {
         poller.join(5_000);
         assertFalse(poller.isAlive(), "the poller thread ends with the last descriptor");
         assertNull(FdPoller.runningThread());
+    }
+
+    /** What the OSGi activator does when the bundle stops: the thread ends, what was left closes. */
+    @Test
+    void shutdownEndsThePollerThreadAndClosesWhatIsLeft() throws Exception {
+        ChannelMap map = new ChannelMap("shutdown");
+        int[] p = Posix.pipe(0);
+        Pumps.Reader reader = new Pumps.Reader(p[0], map, 100);
+        Asyncore.loop(Duration.ZERO, false, map, 1);
+        Thread poller = FdPoller.runningThread();
+        assertTrue(poller.isAlive());
+
+        FdPoller.shutdown(5_000);
+        assertFalse(poller.isAlive());
+        assertNull(FdPoller.runningThread());
+        Asyncore.loop(WAIT, false, map, 3);
+        assertTrue(reader.closedByPeer, "the error event closed the dispatcher on its loop");
+        assertTrue(map.isEmpty());
+
+        Pumps.Reader again = new Pumps.Reader(p[0], map, 100); // a new registration starts a new thread
+        closeAll(p);
+        Asyncore.loop(WAIT, false, map);
+        assertTrue(again.closedByPeer, "end of file through a new poller thread");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.FdPoller;
+import io.asyncore.file.internal.Posix;
 import io.asyncore.EventLoop;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

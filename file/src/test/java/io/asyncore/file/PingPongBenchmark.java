@@ -1,5 +1,6 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.Posix;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;

@@ -1,5 +1,6 @@
 package io.asyncore.file;
 
+import io.asyncore.file.internal.Posix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,10 @@
-package io.asyncore.file;
+package io.asyncore.file.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.asyncore.file.PosixException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -23,26 +24,26 @@ import java.nio.charset.StandardCharsets;
  * that means "nothing now" ({@code EAGAIN}).
  *
  * <p>Constants are Linux's (x86_64 and aarch64 share them); the class refuses to load on
- * other systems, with a message saying so.
+ * other systems, with a message saying so. Internal: this package is not exported.
  */
-final class Posix {
+public final class Posix {
 
-    static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
+    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
             EEXIST = 17, EPIPE = 32, ENOTCONN = 107;
 
-    static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NOCTTY = 0x100,
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NOCTTY = 0x100,
             O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031;
+    public static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031;
 
-    static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8,
+    public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8,
             EPOLLHUP = 0x10, EPOLLONESHOT = 1 << 30;
-    static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 
     /** {@code struct epoll_event} is packed on x86_64 (12 bytes), naturally aligned elsewhere (16). */
-    static final boolean PACKED_EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
+    public static final boolean PACKED_EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
             || "x86_64".equals(System.getProperty("os.arch"));
-    static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
-    static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
+    public static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
+    public static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -123,7 +124,7 @@ final class Posix {
     // ------------------------------------------------------------------ file descriptors
 
     /** fcntl(fd, F_DUPFD_CLOEXEC, 0): a close-on-exec duplicate, like Python's os.dup. */
-    static int dup(int fd) throws PosixException {
+    public static int dup(int fd) throws PosixException {
         MemorySegment st = state();
         int r;
         try {
@@ -140,7 +141,7 @@ final class Posix {
     }
 
     /** Sets or clears O_NONBLOCK on the open file description behind fd. */
-    static void setBlocking(int fd, boolean blocking) throws PosixException {
+    public static void setBlocking(int fd, boolean blocking) throws PosixException {
         int flags = fcntl(fd, F_GETFL, 0, "fcntl(" + fd + ", F_GETFL)");
         int wanted = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
         if (wanted != flags) {
@@ -149,12 +150,12 @@ final class Posix {
     }
 
     /** fcntl(fd, F_SETPIPE_SZ, size): the pipe's capacity (Linux rounds up to a power-of-two page count). */
-    static int setPipeSize(int fd, int size) throws PosixException {
+    public static int setPipeSize(int fd, int size) throws PosixException {
         return fcntl(fd, F_SETPIPE_SZ, size, "fcntl(" + fd + ", F_SETPIPE_SZ)");
     }
 
     /** Whether O_NONBLOCK is clear on fd. */
-    static boolean isBlocking(int fd) throws PosixException {
+    public static boolean isBlocking(int fd) throws PosixException {
         return (fcntl(fd, F_GETFL, 0, "fcntl(" + fd + ", F_GETFL)") & O_NONBLOCK) == 0;
     }
 
@@ -173,7 +174,7 @@ final class Posix {
     }
 
     /** close(fd); EINTR counts as closed (Linux frees the fd before reporting it). */
-    static void close(int fd) throws PosixException {
+    public static void close(int fd) throws PosixException {
         MemorySegment st = state();
         int r;
         try {
@@ -191,7 +192,7 @@ final class Posix {
      *
      * @return bytes read, 0 at end of file, -2 when nothing is there now (EAGAIN)
      */
-    static int read(int fd, ByteBuffer buffer) throws PosixException {
+    public static int read(int fd, ByteBuffer buffer) throws PosixException {
         int want = buffer.remaining();
         if (want == 0) {
             return 0;
@@ -234,7 +235,7 @@ final class Posix {
      *
      * @return bytes written; 0 when the descriptor cannot take any now (EAGAIN)
      */
-    static int write(int fd, ByteBuffer buffer) throws PosixException {
+    public static int write(int fd, ByteBuffer buffer) throws PosixException {
         int want = buffer.remaining();
         if (want == 0) {
             return 0;
@@ -268,7 +269,7 @@ final class Posix {
     }
 
     /** open(path, flags, 0600). */
-    static int open(String path, int flags) throws PosixException {
+    public static int open(String path, int flags) throws PosixException {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(path, StandardCharsets.UTF_8);
@@ -288,7 +289,7 @@ final class Posix {
     }
 
     /** pipe2(fds, O_CLOEXEC | extra): {read end, write end}. */
-    static int[] pipe(int extraFlags) throws PosixException {
+    public static int[] pipe(int extraFlags) throws PosixException {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
@@ -305,7 +306,7 @@ final class Posix {
     }
 
     /** eventfd(initial, EFD_CLOEXEC | flags). */
-    static int eventfd(int initial, int flags) throws PosixException {
+    public static int eventfd(int initial, int flags) throws PosixException {
         MemorySegment st = state();
         int r;
         try {
@@ -320,7 +321,7 @@ final class Posix {
     }
 
     /** mkfifo(path, mode). */
-    static void mkfifo(String path, int mode) throws PosixException {
+    public static void mkfifo(String path, int mode) throws PosixException {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
             int r = (int) MKFIFO.invokeExact(st, arena.allocateFrom(path, StandardCharsets.UTF_8), mode);
@@ -340,7 +341,7 @@ final class Posix {
      *
      * @return {master, slave}
      */
-    static int[] openpty() throws PosixException {
+    public static int[] openpty() throws PosixException {
         MemorySegment st = state();
         int master;
         try {
@@ -407,7 +408,7 @@ final class Posix {
      *
      * @return the revents (POLLIN, POLLOUT, POLLHUP, ... share epoll's values), 0 when not ready
      */
-    static int pollNow(int fd, int events) throws PosixException {
+    public static int pollNow(int fd, int events) throws PosixException {
         Scratch scratch = SCRATCH.get();
         MemorySegment st = scratch.state;
         MemorySegment pfd = scratch.event; // struct pollfd {int fd; short events; short revents;}
@@ -431,7 +432,7 @@ final class Posix {
     // ------------------------------------------------------------------ epoll
 
     /** epoll_create1(EPOLL_CLOEXEC). */
-    static int epollCreate() throws PosixException {
+    public static int epollCreate() throws PosixException {
         MemorySegment st = state();
         int r;
         try {
@@ -450,7 +451,7 @@ final class Posix {
      *
      * @return 0, or the errno when it is one of {@code tolerated}
      */
-    static int epollCtl(int epfd, int op, int fd, int events, long data, int... tolerated) throws PosixException {
+    public static int epollCtl(int epfd, int op, int fd, int events, long data, int... tolerated) throws PosixException {
         Scratch scratch = SCRATCH.get();
         MemorySegment st = scratch.state;
         MemorySegment event = scratch.event;
@@ -478,7 +479,7 @@ final class Posix {
     private static final java.lang.foreign.ValueLayout.OfInt JAVA_INT_UNALIGNED = JAVA_INT.withByteAlignment(1);
 
     /** epoll_wait, retrying on EINTR. */
-    static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) throws PosixException {
+    public static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) throws PosixException {
         MemorySegment st = state();
         int r;
         try {
@@ -495,7 +496,7 @@ final class Posix {
     }
 
     /** The events field of the i-th struct epoll_event in {@code events}. */
-    static int eventFlags(MemorySegment events, int i) {
+    public static int eventFlags(MemorySegment events, int i) {
         return events.get(JAVA_INT_UNALIGNED, i * EPOLL_EVENT_SIZE);
     }
 

@@ -1,6 +1,9 @@
-package io.asyncore.file;
+package io.asyncore.file.internal;
 
 import io.asyncore.Asyncore;
+import io.asyncore.file.FileDispatcher;
+import io.asyncore.file.FileWrapper;
+import io.asyncore.file.PosixException;
 import io.asyncore.spi.ReadinessSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * still buffered in a pipe) and {@code write(2)} sees {@code EPIPE}; only a dispatcher
  * that wants neither would get them raw, and it gets nothing until it wants something.
  */
-final class FdReadiness implements ReadinessSource {
+public final class FdReadiness implements ReadinessSource {
 
     /** Not an epoll bit: watching the descriptor failed. */
     static final int FAILED = 1 << 24;
@@ -41,7 +44,7 @@ final class FdReadiness implements ReadinessSource {
     /** Set by {@link FdPoller#register}: the epoll data that names this source. */
     long id;
 
-    FdReadiness(FileDispatcher dispatcher) {
+    public FdReadiness(FileDispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
@@ -135,7 +138,7 @@ final class FdReadiness implements ReadinessSource {
     }
 
     /** Stops watching; must run before the descriptor closes. Any thread. */
-    synchronized void unregister() {
+    public synchronized void unregister() {
         FdPoller p = poller;
         poller = null;
         if (p != null) {

@@ -1,5 +1,6 @@
-package io.asyncore.file;
+package io.asyncore.file.internal;
 
+import io.asyncore.file.PosixException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -22,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * to stop), so no thread outlives the descriptors. Regular files cannot be registered
  * ({@code EPERM}): callers treat them as always ready, as POSIX says they are.
  */
-final class FdPoller implements Runnable {
+public final class FdPoller implements Runnable {
 
     /** The name of the thread, for diagnostics and leak checks. */
-    static final String THREAD_NAME = "asyncore-fd-poller";
+    public static final String THREAD_NAME = "asyncore-fd-poller";
 
     private static final System.Logger LOG = System.getLogger(FdPoller.class.getName());
     private static final int MAX_EVENTS = 64;
@@ -40,6 +41,7 @@ final class FdPoller implements Runnable {
     private final ConcurrentHashMap<Long, FdReadiness> sources = new ConcurrentHashMap<>();
     private int count; // guarded by LOCK
     private boolean stopping; // guarded by LOCK
+    private volatile boolean closed; // set under LOCK: epfd is closed, never touch it again
 
     private FdPoller() throws PosixException {
         epfd = Posix.epollCreate();
@@ -98,6 +100,9 @@ final class FdPoller implements Runnable {
 
     /** Re-arms {@code fd} for {@code events} (0: only hang-up and errors). Loop thread. */
     void rearm(FdReadiness source, int fd, int events) throws PosixException {
+        if (closed) {
+            throw new PosixException("epoll_ctl(" + epfd + ", EPOLL_CTL_MOD, " + fd + ") after shutdown", Posix.EBADF);
+        }
         Posix.epollCtl(epfd, Posix.EPOLL_CTL_MOD, fd, events | Posix.EPOLLONESHOT, source.id);
     }
 
@@ -107,18 +112,50 @@ final class FdPoller implements Runnable {
             if (sources.remove(source.id) == null) {
                 return;
             }
+            count--;
+            if (closed) {
+                return;
+            }
             try {
                 Posix.epollCtl(epfd, Posix.EPOLL_CTL_DEL, fd, 0, 0L, Posix.EBADF, Posix.ENOENT);
             } catch (PosixException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot stop watching fd " + fd, e);
             }
-            count--;
             stopIfUnused();
         }
     }
 
     private void stopIfUnused() {
-        if (count > 0 || stopping) {
+        if (count > 0) {
+            return;
+        }
+        stop();
+    }
+
+    /**
+     * Ends the poller thread whatever is registered, for when the module stops (its
+     * OSGi activator calls this). Descriptors still registered get an error event, so
+     * their dispatchers close on their own loops; the next registration starts a new
+     * thread. Waits up to {@code millis} for the thread to end.
+     *
+     * @param millis how long to wait for the thread
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static void shutdown(long millis) throws InterruptedException {
+        Thread t;
+        synchronized (LOCK) {
+            FdPoller p = running;
+            if (p == null) {
+                return;
+            }
+            p.stop();
+            t = p.thread;
+        }
+        t.join(millis);
+    }
+
+    private void stop() {
+        if (stopping) {
             return;
         }
         stopping = true;
@@ -154,18 +191,19 @@ final class FdPoller implements Runnable {
             }
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.ERROR, THREAD_NAME + " failed; its descriptors report an error", e);
+        } finally {
             synchronized (LOCK) {
                 stopping = true;
                 if (running == this) {
                     running = null;
                 }
+                closed = true;
+                closeQuietly(stopFd);
+                closeQuietly(epfd);
             }
             for (FdReadiness source : sources.values()) {
-                source.fire(FdReadiness.FAILED);
+                source.fire(FdReadiness.FAILED); // still registered: shut down under them
             }
-        } finally {
-            closeQuietly(stopFd);
-            closeQuietly(epfd);
         }
     }
 
@@ -182,7 +220,7 @@ final class FdPoller implements Runnable {
      *
      * @return the thread, or null when no descriptor is registered
      */
-    static Thread runningThread() {
+    public static Thread runningThread() {
         synchronized (LOCK) {
             return running == null ? null : running.thread;
         }
