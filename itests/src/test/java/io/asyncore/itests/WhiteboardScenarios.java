@@ -201,23 +201,29 @@ public abstract class WhiteboardScenarios {
         ServiceRegistration<Dispatcher> m = register(matching, "(name=" + LOOP + ")");
         ServiceRegistration<Dispatcher> e = register(elsewhere, "(name=elsewhere)");
         ServiceRegistration<Dispatcher> s = register(socketless, null);
+        Listener closedEarly = new Listener();
+        closedEarly.close();
+        ServiceRegistration<Dispatcher> c = register(closedEarly, null);
 
         Await.until("dispatcher with a matching asyncore.target adopted", () -> loop().map().contains(matching));
-        String unadopted = Await.until("both unadopted dispatchers reported", () -> {
+        String unadopted = Await.until("the three unadopted dispatchers reported", () -> {
             String out = command("unadopted");
-            return out.contains("matches no loop") && out.contains("has no socket") ? out : null;
+            return out.contains("matches no loop") && out.contains("has no socket")
+                    && out.contains("was closed before the loop could adopt it") ? out : null;
         });
+        assertTrue(unadopted, unadopted.contains("service " + serviceId(c) + " of "));
         assertTrue(unadopted, unadopted.contains("service " + serviceId(e) + " of "));
         assertTrue(unadopted, unadopted.contains("service " + serviceId(s) + " of "));
         assertFalse(unadopted, unadopted.contains("service " + serviceId(m) + " of "));
         assertFalse(loop().map().contains(elsewhere));
         assertFalse("an unadopted dispatcher is left to its owner", elsewhere.isClosed());
         String channels = command("channels");
-        assertTrue(channels, channels.contains("2 unadopted dispatcher service(s)"));
+        assertTrue(channels, channels.contains("3 unadopted dispatcher service(s)"));
 
         m.unregister();
         e.unregister();
         s.unregister();
+        c.unregister();
         assertTrue(matching.isClosed());
         assertRefused(matching.port);
         assertEquals("no unadopted dispatchers\n", command("unadopted"));
