@@ -15,4 +15,6 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 pin=()
 if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); fi
-exec "${pin[@]}" java -cp "$cp" org.openjdk.jmh.Main IdlePassBenchmark -prof gc "${@:--rff benchmarks/results/jmh-idle-pass.txt}"
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then args=(-rf text -rff benchmarks/results/jmh-idle-pass.txt); fi
+exec "${pin[@]}" java -cp "$cp" org.openjdk.jmh.Main IdlePassBenchmark -prof gc "${args[@]}"
