@@ -7,7 +7,7 @@
  * {@code io.asyncore.file.internal.osgi}), which only a framework loads.
  */
 module io.asyncore.file {
-    requires io.asyncore.api;
+    requires transitive io.asyncore.api;
     requires static osgi.core;
     requires static org.osgi.annotation.versioning;
     requires static org.osgi.annotation.bundle;

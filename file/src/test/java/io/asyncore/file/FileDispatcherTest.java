@@ -367,6 +367,7 @@ class FileDispatcherTest {
     /** One poller thread for many descriptors, gone once the last one closes. */
     @Test
     void onePollerThreadForManyDescriptors() throws Exception {
+        FdLeakCheck.awaitPollerGone(); // the previous test's thread may still be on its way out
         ChannelMap map = new ChannelMap("many");
         int count = 50;
         List<Pumps.Reader> readers = new ArrayList<>();

@@ -114,7 +114,13 @@ public final class FdReadiness implements ReadinessSource {
         if (queued.compareAndSet(false, true)) {
             Waker w = waker;
             if (w != null) {
-                w.ready(dispatcher);
+                try {
+                    w.ready(dispatcher);
+                } catch (RuntimeException e) {
+                    // an engine's fault must not end the poller thread of every descriptor
+                    System.getLogger(FdReadiness.class.getName()).log(System.Logger.Level.ERROR,
+                            "waking the loop of " + dispatcher + " failed", e);
+                }
             }
         }
     }
