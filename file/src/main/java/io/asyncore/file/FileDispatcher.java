@@ -82,6 +82,18 @@ public class FileDispatcher extends Dispatcher {
     }
 
     /**
+     * Python's {@code file_dispatcher(sys.stdin)}: a dispatcher over a standard stream, in
+     * the map being served here; see {@link #FileDispatcher(FileDescriptor, ChannelMap)}.
+     *
+     * @param descriptor {@code FileDescriptor.in}, {@code .out} or {@code .err}
+     * @throws PosixException if it cannot be duplicated or made non-blocking
+     * @throws IllegalArgumentException for other descriptors
+     */
+    public FileDispatcher(FileDescriptor descriptor) throws PosixException {
+        this(descriptor, null);
+    }
+
+    /**
      * A dispatcher over a standard stream: {@code FileDescriptor.in}, {@code .out} or
      * {@code .err} (see {@link FileWrapper#of(FileDescriptor)} for why no other).
      *
@@ -100,9 +112,12 @@ public class FileDispatcher extends Dispatcher {
      *
      * @param fd an open file descriptor
      * @throws PosixException if it cannot be duplicated or made non-blocking
-     * @throws IllegalStateException if this dispatcher already has an open file
+     * @throws IllegalStateException if this dispatcher already has an open file, or was closed
      */
     public void setFile(int fd) throws PosixException {
+        if (isClosed()) {
+            throw new IllegalStateException("setFile: " + this + " is closed; make a new dispatcher");
+        }
         FileWrapper current = file;
         if (current != null && !current.isClosed()) {
             throw new IllegalStateException("setFile: " + this + " already has a file; close it first");
