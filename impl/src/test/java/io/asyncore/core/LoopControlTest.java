@@ -171,6 +171,75 @@ class LoopControlTest {
     }
 
     @Test
+    void aClientMadeOnAnotherThreadWhileTheLoopWaitsIsServedWithoutWaitingOutTheTimeout() throws Exception {
+        // loop() waits 30 s per pass (Python's default); a client created and connected on
+        // this thread meanwhile must wake it (joining the map, then connecting), not wait
+        // for the timeout: Wait.LIMIT is far shorter than one pass.
+        Echo.Server server = new Echo.Server(map);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread loopThread = new Thread(() -> {
+            try {
+                Asyncore.loop(Asyncore.DEFAULT_TIMEOUT, false, map);
+            } catch (io.asyncore.ExitNow stop) {
+                // asked to stop
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "loop-control-waiting-loop");
+        loopThread.start();
+        try {
+            class LateClient extends Dispatcher {
+                volatile int passes;
+                volatile boolean connectSeen;
+
+                LateClient() throws IOException {
+                    super(map);
+                    createSocket(AddressFamily.INET);
+                }
+
+                @Override
+                public boolean readable() {
+                    passes++;
+                    return true;
+                }
+
+                @Override
+                protected void handleConnect() {
+                    connectSeen = true;
+                }
+            }
+            LateClient client = new LateClient();
+            // the loop took the new socket into a pass and is now waiting out its 30 s
+            Wait.until("a pass saw the client", () -> client.passes > 0 || !loopThread.isAlive());
+            // a peer outside the map, so that nothing but the connect itself can wake the loop
+            try (java.net.ServerSocket outside = new java.net.ServerSocket()) {
+                outside.bind(new InetSocketAddress("127.0.0.1", 0));
+                client.connect(outside.getLocalSocketAddress());
+                Wait.until("connect seen", () -> client.connectSeen || !loopThread.isAlive());
+            }
+            assertTrue(client.connectSeen, "served: " + failure.get());
+            Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
+            Wait.until("pings bounce", () -> pinger.roundTrips >= 3 || !loopThread.isAlive());
+            assertTrue(pinger.roundTrips >= 3, "served: " + failure.get());
+        } finally {
+            // stop the loop from its own thread: a dispatcher whose connect throws ExitNow
+            Dispatcher stopper = new Dispatcher(map) {
+                @Override
+                protected void handleConnect() {
+                    throw new io.asyncore.ExitNow("done");
+                }
+            };
+            stopper.createSocket(AddressFamily.INET);
+            stopper.connect(server.localAddress());
+            loopThread.join(Wait.LIMIT.toMillis() * 2);
+        }
+        assertFalse(loopThread.isAlive(), "the loop thread ended");
+        if (failure.get() != null) {
+            throw new AssertionError("the loop failed", failure.get());
+        }
+    }
+
+    @Test
     void closeAllInsideAHandlerEndsTheLoop() throws IOException {
         // A common Python pattern: a handler calls close_all() to stop, and loop() returns.
         Echo.Server server = new Echo.Server(map);
