@@ -120,7 +120,14 @@ final class SelectorPoller implements Poller {
                 continue;
             }
             try {
-                pendingCancel |= update(d);
+                boolean read = d.readable();
+                boolean write = d.writable();
+                SelectableChannel channel = d.channel();
+                // The unchanged case is kept small so that it compiles into this loop.
+                if (channel != null && unchanged(d, channel, epoch | (read ? 1 : 0) | (write ? 2 : 0))) {
+                    continue;
+                }
+                pendingCancel |= update(d, read, write, channel);
             } catch (CancelledKeyException e) {
                 pendingCancel = true;
             } catch (Throwable e) {
@@ -130,10 +137,18 @@ final class SelectorPoller implements Poller {
         return pendingCancel;
     }
 
-    private boolean update(Dispatcher d) throws ClosedChannelException {
-        boolean read = d.readable();
-        boolean write = d.writable();
-        SelectableChannel channel = d.channel();
+    /**
+     * Whether {@code d} is a connected stream, neither listening nor connecting, whose
+     * answers and channel are those this poller last set up (see {@link #remember}).
+     * Nothing but the dispatcher is touched: at 10,000 channels a pass is bound by memory.
+     */
+    private boolean unchanged(Dispatcher d, SelectableChannel channel, int stamp) {
+        return STAMP != null && !validating && (int) STAMP.get(d) == stamp && CHANNEL.get(d) == channel
+                && d.isConnected() && !d.isAccepting() && !d.isConnecting();
+    }
+
+    private boolean update(Dispatcher d, boolean read, boolean write, SelectableChannel channel)
+            throws ClosedChannelException {
         if (channel == null) {
             ReadinessSource source = d.readinessSource();
             if (source != null) {
@@ -142,13 +157,6 @@ final class SelectorPoller implements Poller {
             return false;
         }
         int stamp = epoch | (read ? 1 : 0) | (write ? 2 : 0);
-        if (STAMP != null && !validating && (int) STAMP.get(d) == stamp && CHANNEL.get(d) == channel
-                && d.isConnected() && !d.isAccepting() && !d.isConnecting()) {
-            // Unchanged since this poller last set the key: a connected stream with the
-            // same answers. Nothing but the dispatcher is touched (at 10,000 channels a
-            // pass is bound by memory, not by calls).
-            return false;
-        }
         int ops = interestOps(d, channel, read, write);
         SelectionKey key = channel.keyFor(selector);
         if (key == null) {
