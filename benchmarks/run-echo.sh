@@ -5,7 +5,7 @@
 #   benchmarks/run-echo.sh            # full run, about 9 minutes
 #   benchmarks/run-echo.sh --quick    # 1 round of 2 s, about 1.5 minutes
 # Other options: --rounds N --warmup S --measure S --inflight P --workloads 100x64,idle10k
-#   --servers zc,jdk --out DIR --no-pin
+#   --servers zc,jdk --out DIR --no-pin --server-opts "-Xmx512m -XX:+UseSerialGC"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."

@@ -28,7 +28,10 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Options: {@code --quick} (1 round, 1 s warm-up, 2 s measured), {@code --rounds N},
  * {@code --warmup S}, {@code --measure S}, {@code --inflight P}, {@code --workloads a,b},
- * {@code --servers a,b}, {@code --out DIR}, {@code --no-pin}.
+ * {@code --servers a,b}, {@code --out DIR}, {@code --no-pin}, {@code --server-opts "JVM options"}
+ * (default {@code -Xms512m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages}: large
+ * pages spare a loop that visits 10,000 dispatchers per pass the TLB misses that follow
+ * every system call on kernels with page-table isolation).
  */
 public final class EchoBenchmark {
 
@@ -79,6 +82,9 @@ public final class EchoBenchmark {
     private double measureSeconds = 5;
     private int inFlight = 1;
     private boolean pin = true;
+    /** JVM options of every server, the same for all of them. */
+    private List<String> serverOptions = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:+UseTransparentHugePages");
     private Path out = Path.of("results");
     private List<String> onlyWorkloads;
     private List<String> onlyServers;
@@ -101,6 +107,7 @@ public final class EchoBenchmark {
                 case "--servers" -> onlyServers = List.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--no-pin" -> pin = false;
+                case "--server-opts" -> serverOptions = List.of(args[++i].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -163,10 +170,11 @@ public final class EchoBenchmark {
             // not Linux: the CPU model stays unknown
         }
         return String.format(Locale.ROOT, "%s; %d CPUs (%s); Java %s (%s); %d round(s) of %.0f s after %.0f s warm-up;"
-                + " %d message(s) in flight per connection; server %s, load generator %s", started,
+                + " %d message(s) in flight per connection; server %s, load generator %s; server JVM options %s", started,
                 cpus(), cpu, System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), rounds, measureSeconds, warmupSeconds, inFlight,
-                pin ? "pinned to CPU 0" : "unpinned", pin ? "pinned to CPU 1" : "unpinned");
+                pin ? "pinned to CPU 0" : "unpinned", pin ? "pinned to CPU 1" : "unpinned",
+                String.join(" ", serverOptions));
     }
 
     private Run runOne(Workload w, String server, int round) throws Exception {
@@ -179,8 +187,9 @@ public final class EchoBenchmark {
             command.addAll(List.of("taskset", "-c", "0"));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        command.addAll(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+UseSerialGC",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+        command.add(java);
+        command.addAll(serverOptions);
+        command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
                 EchoServerMain.class.getName(), kind, Integer.toString(loops)));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
