@@ -98,13 +98,17 @@ public final class ChannelMap {
     }
 
     /**
-     * Whether {@code dispatcher} is in this map.
+     * Whether {@code dispatcher} is in this map and open to events. Engines serve only
+     * the dispatchers this answers true for. While the dispatcher's
+     * {@link Dispatcher#connect} runs (on whatever thread), this answers false: a connect
+     * that completes at once runs {@code handleConnect} there, and the loop must not serve
+     * the connection at the same time.
      *
      * @param dispatcher a dispatcher
      * @return true if it is
      */
     public boolean contains(Dispatcher dispatcher) {
-        return dispatcher != null && dispatcher.owner == this;
+        return dispatcher != null && dispatcher.owner == this && !dispatcher.standingAside;
     }
 
     /**

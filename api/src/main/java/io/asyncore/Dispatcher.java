@@ -76,6 +76,10 @@ public abstract class Dispatcher {
     // Owned by ChannelMap, guarded by the map's lock.
     volatile ChannelMap owner;
     int mapIndex = -1;
+    // Set while connect() runs: a connect that completes at once runs handleConnect on the
+    // caller's thread, and the loop (maybe on another thread) must not serve the half-made
+    // connection meanwhile; ChannelMap.contains answers false until connect() returns.
+    volatile boolean standingAside;
 
     // The engine's per-dispatcher state: what the selector engine last set up for this
     // dispatcher (its answers and channel), so that a pass over many idle channels touches
@@ -458,31 +462,37 @@ public abstract class Dispatcher {
                 return;
             }
         }
-        connected = false;
-        connecting = true;
-        boolean done;
-        if (channel instanceof SocketChannel stream) {
-            done = stream.connect(address);
-        } else {
-            DatagramChannel datagram = (DatagramChannel) channel;
-            if (datagram.isConnected()) {
-                datagram.disconnect(); // Python re-targets a connected UDP socket
+        boolean outer = !standingAside;
+        standingAside = true;
+        try {
+            connected = false;
+            connecting = true;
+            boolean done;
+            if (channel instanceof SocketChannel stream) {
+                done = stream.connect(address);
+            } else {
+                DatagramChannel datagram = (DatagramChannel) channel;
+                if (datagram.isConnected()) {
+                    datagram.disconnect(); // Python re-targets a connected UDP socket
+                }
+                datagram.connect(address);
+                done = true;
             }
-            datagram.connect(address);
-            done = true;
-        }
-        addr = address;
-        if (done) {
-            handleConnectEvent();
-        } else {
-            if (timeouts != null) {
+            addr = address;
+            if (done) {
+                handleConnectEvent();
+            } else if (timeouts != null) {
                 timeouts.connectStarted();
             }
-            // The engine waits on a socket only once it connects (or listens): wake a pass
-            // that is already waiting on another thread, so it sees this connect now.
-            ChannelMap current = owner;
-            if (current != null) {
-                current.wakePoller();
+        } finally {
+            if (outer) {
+                standingAside = false;
+                // The engine waits on a socket only once it connects (or listens): wake a
+                // pass already waiting on another thread, so it sees this socket now.
+                ChannelMap current = owner;
+                if (current != null) {
+                    current.wakePoller();
+                }
             }
         }
     }

@@ -218,6 +218,67 @@ class EventLoopTest {
     }
 
     @Test
+    void unixClientsConnectingFromAnotherThreadSeeOneConnectEventEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // A Unix-domain connect completes inside connect(), which runs handleConnect at once
+        // (Python: connect_ex returns 0, handle_connect_event). The loop, busy with other
+        // traffic, must not see the half-made connection and run handleConnect too.
+        loop = EventLoop.start("core-test-unix-connect");
+        ChannelMap map = loop.map();
+        Echo.Server tcp = new Echo.Server(map);
+        Echo.Pinger busy = new Echo.Pinger(map, tcp.localAddress());
+        java.net.SocketAddress path = java.net.UnixDomainSocketAddress.of(tmp.resolve("s"));
+        io.asyncore.Dispatcher server = new io.asyncore.Dispatcher(map) {
+            @Override
+            protected void handleAccepted(java.nio.channels.SocketChannel channel, java.net.SocketAddress address) {
+                new io.asyncore.Dispatcher(channel, null) {
+                    @Override public boolean writable() { return false; }
+                    @Override protected void handleRead() throws java.io.IOException { recv(64); }
+                };
+            }
+        };
+        server.createSocket(io.asyncore.AddressFamily.UNIX);
+        server.bind(path);
+        server.listen(256);
+        Wait.until("loop busy", () -> busy.roundTrips > 10);
+        java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger writesBeforeConnect = new java.util.concurrent.atomic.AtomicInteger();
+        int clients = 200;
+        for (int i = 0; i < clients; i++) {
+            io.asyncore.Dispatcher client = new io.asyncore.Dispatcher(map) {
+                boolean seen;
+
+                @Override
+                protected void handleConnect() {
+                    seen = true;
+                    connects.incrementAndGet();
+                }
+
+                @Override
+                protected void handleWrite() {
+                    if (!seen) {
+                        writesBeforeConnect.incrementAndGet();
+                    }
+                }
+
+                @Override
+                protected void handleRead() throws java.io.IOException {
+                    recv(64);
+                }
+            };
+            client.createSocket(io.asyncore.AddressFamily.UNIX);
+            client.connect(path);
+        }
+        Wait.until("all connected", () -> connects.get() >= clients);
+        // let the loop run a while over the new connections
+        int trips = busy.roundTrips;
+        Wait.until("loop ran on", () -> busy.roundTrips > trips + 20);
+        assertEquals(clients, connects.get(), "handleConnect once per client");
+        assertEquals(0, writesBeforeConnect.get());
+        assertEquals(List.of(), busy.errors.seen);
+    }
+
+    @Test
     void registerMovesADispatcherIntoTheLoop() throws Exception {
         loop = EventLoop.start("core-test-register");
         ChannelMap elsewhere = new ChannelMap("elsewhere");
