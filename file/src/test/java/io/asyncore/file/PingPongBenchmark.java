@@ -57,6 +57,8 @@ public final class PingPongBenchmark {
         System.out.printf("ping-pong: %d-byte messages; throughput: %d-byte chunks echoed; pipes of %d bytes"
                 + " (0: the default 64 KiB); %d s each, after 1 s warm-up; %d CPUs%n",
                 messageSize, chunkSize, pipeSize, seconds, Runtime.getRuntime().availableProcessors());
+        System.out.println("load average before: " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim()
+                + " (the machine is shared: compare pipe and tcp of the same run)");
         for (boolean twoLoops : new boolean[] {false, true}) {
             String where = twoLoops ? "two loops" : "one loop";
             Result pipe = run(Transport.PIPE, twoLoops);
