@@ -17,7 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * be taken; the poller thread's {@link #fire} records the events and queues the
  * dispatcher once; {@link #takeReady()} takes them, after which the descriptor is
  * disarmed (the kernel did it) until the next {@link #interest}. A pass in which nothing
- * changed costs no system call.
+ * changed costs no system call for an idle descriptor.
+ *
+ * <p>Two shortcuts keep busy streams off the poller thread: re-arming first asks
+ * {@code poll(2)} (timeout 0) on the loop thread and reports at once when the descriptor
+ * is still ready; and a descriptor that had events in the last millisecond is polled the
+ * same way while armed. Both may leave a kernel arm behind that later reports readiness
+ * already consumed: a spurious event, which a non-blocking read answers with "nothing
+ * now", as Python's loop allows.
  *
  * <p>Hang-up and error on a descriptor the dispatcher reads or writes are delivered as
  * read or write readiness, so that {@code read(2)} sees the end of file (after the data
@@ -46,6 +53,11 @@ public final class FdReadiness implements ReadinessSource {
     /** Set by {@link FdPoller#register}: the epoll data that names this source. */
     long id;
 
+    /**
+     * The source of {@code dispatcher}; nothing is watched until {@link #interest}.
+     *
+     * @param dispatcher the dispatcher whose {@link FileDispatcher#wrapper()} is watched
+     */
     public FdReadiness(FileDispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
