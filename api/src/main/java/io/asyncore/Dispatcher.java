@@ -334,20 +334,37 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code set_socket(sock, map)}: adopts {@code channel} and joins the map.
+     * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking
+     * (the selector cannot watch a blocking channel), and joins the map. The family and
+     * type become the channel's own (a channel neither bound nor connected keeps the
+     * family {@link #createSocket} was given, else IPv4).
      *
      * @param channel a socket channel
      * @param map the map to join, null for the default map
+     * @throws IllegalArgumentException if the channel is not a socket channel
+     * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
     public void setSocket(SelectableChannel channel, ChannelMap map) {
         if (channel == null) {
             throw new NullPointerException("setSocket: channel is null");
         }
-        this.socket = channel;
-        if (family == null) {
-            family = familyOf(channel);
-            type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
+        if (!(channel instanceof NetworkChannel)) {
+            throw new IllegalArgumentException("setSocket: not a socket channel: " + channel);
         }
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("setSocket: cannot make " + channel + " non-blocking", e);
+        }
+        this.socket = channel;
+        this.closed = false; // a closed dispatcher given a new socket is open again, as in Python
+        AddressFamily known = familyOf(channel);
+        if (known != null) {
+            family = known;
+        } else if (family == null) {
+            family = AddressFamily.INET;
+        }
+        type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
         addChannel(map);
     }
 
@@ -1132,9 +1149,9 @@ public abstract class Dispatcher {
             if (local == null && channel instanceof SocketChannel stream) {
                 local = stream.getRemoteAddress();
             }
-            return local == null ? AddressFamily.INET : AddressFamily.of(local);
+            return local == null ? null : AddressFamily.of(local);
         } catch (IOException | IllegalArgumentException e) {
-            return AddressFamily.INET;
+            return null; // closed, or an address type asyncore does not know: cannot tell
         }
     }
 }

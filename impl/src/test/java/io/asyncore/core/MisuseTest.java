@@ -235,6 +235,26 @@ class MisuseTest {
     }
 
     @Test
+    void setSocketAdoptsABlockingChannelAndItsFamily(@TempDir Path dir) throws IOException {
+        // a blocking channel cannot be watched by the selector: setSocket makes it
+        // non-blocking (as Python's dispatcher(sock) does) instead of failing in the loop
+        Dispatcher d = created(AddressFamily.INET);
+        d.close();
+        java.nio.channels.SocketChannel unix = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        unix.bind(UnixDomainSocketAddress.of(dir.resolve("u")));
+        assertTrue(unix.isBlocking());
+        d.setSocket(unix, map);
+        assertFalse(unix.isBlocking());
+        assertEquals(AddressFamily.UNIX, d.family(), "the family is the channel's, not the old socket's");
+        assertTrue(map.contains(d));
+        fails(IllegalArgumentException.class, "INET", () -> d.connect(V4));
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try (var source = pipe.source(); var sink = pipe.sink()) {
+            fails(IllegalArgumentException.class, "not a socket channel", () -> fresh().setSocket(source, map));
+        }
+    }
+
+    @Test
     void unixPathTooLong() throws IOException {
         Dispatcher u = created(AddressFamily.UNIX);
         SocketAddress tooLong = UnixDomainSocketAddress.of(tmp.resolve("x".repeat(200)));
