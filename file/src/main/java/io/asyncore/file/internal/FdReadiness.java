@@ -175,6 +175,7 @@ public final class FdReadiness implements ReadinessSource {
         if ((events & FAILED) != 0) {
             flags |= Asyncore.POLLERR; // watching failed: the dispatcher closes
         }
+        flags |= events & Asyncore.POLLNVAL; // poll(2): the descriptor was closed behind our back
         if (flags != 0) {
             lastDelivery = System.nanoTime();
         }
