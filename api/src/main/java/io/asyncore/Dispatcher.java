@@ -36,6 +36,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link #listen} and {@link #connect} may happen on any thread before the dispatcher's
  * first event; the dispatcher joins its map at the next pass. After that, it belongs to
  * the loop thread: call its methods from hooks or through {@link EventLoop#execute}.
+ * The loop leaves a dispatcher alone while its {@link #connect} runs. One caveat: a
+ * dispatcher made around a connected channel joins its map inside this class's
+ * constructor, so a loop running on another thread may call its hooks before a
+ * subclass constructor has finished; make such dispatchers on the loop thread (in a
+ * hook, or a task given to {@link EventLoop#execute}), or with a map of their own and
+ * then {@link EventLoop#register}.
  *
  * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
  * {@link #listen} turns it into a listening one (NIO needs a separate
