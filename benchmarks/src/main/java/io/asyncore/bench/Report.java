@@ -70,7 +70,9 @@ final class Report {
                     ratio(w, "zc", "jdk", Run::cpuMicrosPerMessage), ratio(w, "zc", "netty", Run::cpuMicrosPerMessage),
                     ratio(w, "zc", "netty", Run::p99Micros), ratio(w, "send", "zc", Run::messagesPerSecond)));
         }
-        s.append("\n## Targets\n\n| target | measured | met |\n|---|--:|---|\n");
+        s.append("\n## Targets\n\nMessages per second depend on how much CPU the machine's other work leaves;"
+                + " server CPU per message depends much less on it, so throughput targets are also given by CPU.\n\n"
+                + "| target | measured | met |\n|---|--:|---|\n");
         target(s, "100 conns 64 B: zero-copy msg/s >= JDK", r("100x64", "zc", "100x64", "jdk", Run::messagesPerSecond), 1.0, true);
         target(s, "100 conns 64 B: zero-copy msg/s >= Netty", r("100x64", "zc", "100x64", "netty", Run::messagesPerSecond), 1.0, true);
         target(s, "100 conns 64 B: CPU/msg <= 1.05x JDK", r("100x64", "zc", "100x64", "jdk", Run::cpuMicrosPerMessage), 1.05, false);
@@ -78,10 +80,14 @@ final class Report {
         target(s, "100 conns 64 B: p99 <= Netty", r("100x64", "zc", "100x64", "netty", Run::p99Micros), 1.0, false);
         target(s, "10k idle + 100 active >= 0.8x 100 alone (zero-copy msg/s)",
                 r("idle10k", "zc", "100x64", "zc", Run::messagesPerSecond), 0.8, true);
+        target(s, "same, by server CPU per message (100 alone / 10k idle + 100 active)",
+                r("100x64", "zc", "idle10k", "zc", Run::cpuMicrosPerMessage), 0.8, true);
         target(s, "(reference, not a target) the JDK server's own 10k idle + 100 active / 100 alone",
                 r("idle10k", "jdk", "100x64", "jdk", Run::messagesPerSecond), 0.8, true);
         target(s, "100 conns 64 B: DispatcherWithSend >= 0.8x zero-copy msg/s",
                 r("100x64", "send", "100x64", "zc", Run::messagesPerSecond), 0.8, true);
+        target(s, "same, by server CPU per message (zero-copy / DispatcherWithSend)",
+                r("100x64", "zc", "100x64", "send", Run::cpuMicrosPerMessage), 0.8, true);
         double heap = median("idle10k", "zc", Run::heapPerConnection);
         s.append(String.format(Locale.ROOT, "| heap per idle connection < 2 KiB (zero-copy) | %s B | %s |%n",
                 Double.isNaN(heap) ? "n/a" : String.format(Locale.ROOT, "%,.0f", heap),
