@@ -140,6 +140,7 @@ final class Report {
         }
         double scaleMax = niceCeiling(max);
         int width = left + 20;
+        int rightMargin = 70; // room for the last group's label
         for (Workload w : workloads) {
             width += serversOf(w).size() * barWidth + gap;
         }
@@ -147,7 +148,7 @@ final class Report {
         int totalHeight = legendY + 22 * ((legend.size() + 1) / 2) + 10;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " font-family=\"sans-serif\" font-size=\"11\">%n", Math.max(width, 560), totalHeight));
+                + " font-family=\"sans-serif\" font-size=\"11\">%n", Math.max(width + rightMargin, 560), totalHeight));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Echo messages"
                 + " per second (median), higher is better</text>%n", left));
