@@ -80,12 +80,30 @@ public final class Engines {
         return found;
     }
 
+    /**
+     * The first provider that loads. A provider that fails to load is skipped when
+     * another one loads, so that a second copy of the engine seen through a foreign class
+     * loader (an application class path around an embedded OSGi framework, say) cannot
+     * hide the good one; if none loads, the first failure names the cause.
+     */
     private static Engine first(ServiceLoader<Engine> loader) {
-        try {
-            Iterator<Engine> it = loader.iterator();
-            return it.hasNext() ? it.next() : null;
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("asyncore engine could not be loaded: " + e.getMessage(), e);
+        ServiceConfigurationError failure = null;
+        Iterator<Engine> it = loader.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                return it.next();
+            } catch (ServiceConfigurationError e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
         }
+        if (failure != null) {
+            throw new IllegalStateException("asyncore engine could not be loaded: " + failure.getMessage(), failure);
+        }
+        return null;
     }
 }
