@@ -435,6 +435,7 @@ public abstract class Dispatcher {
             throw new IllegalStateException("listen before bind: bind " + this + " to an address first");
         }
         ServerSocketChannel server = ServerSocketChannel.open(family.protocolFamily());
+        ChannelMap joined = owner; // listen where the dispatcher is now (EventLoop.register may have moved it)
         try {
             if (family != AddressFamily.UNIX) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr || server.getOption(StandardSocketOptions.SO_REUSEADDR));
@@ -454,7 +455,7 @@ public abstract class Dispatcher {
         }
         socket = server;
         accepting = true; // before joining: a loop on another thread may accept at once
-        addChannel(map);
+        addChannel(joined != null ? joined : map);
     }
 
     /**
