@@ -86,7 +86,8 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * {@code self.out_buffer = self.out_buffer + data; self.initiate_send()}).
      *
      * @param data the bytes to send; copied
-     * @return the number of bytes accepted: always {@code data.length}
+     * @return the number of bytes accepted: {@code data.length}, or 0 on a closed dispatcher
+     *     (which calls {@link #handleClose()}, as Python's EBADF does)
      * @throws IOException if writing fails with an error other than a disconnect
      */
     @Override
@@ -98,11 +99,17 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * Queues the buffer's remaining bytes and writes as much as the socket takes now.
      *
      * @param data the bytes to send; copied, its position moves to its limit
-     * @return the number of bytes accepted: all that remained
+     * @return the number of bytes accepted: all that remained, or 0 on a closed dispatcher
      * @throws IOException if writing fails with an error other than a disconnect
      */
     @Override
     public int send(ByteBuffer data) throws IOException {
+        if (isClosed()) {
+            // Python's send on a closed socket fails with EBADF, a disconnect: handle_close.
+            // Nothing is buffered for a socket that will never write it.
+            handleClose();
+            return 0;
+        }
         int n = data.remaining();
         append(data);
         initiateSend();
