@@ -29,6 +29,20 @@ import java.util.function.Consumer;
  * delivers events through {@link Asyncore#readwrite}. A dispatcher that left the map
  * earlier in the pass (closed by another, say) gets nothing.
  *
+ * <p>Extra rounds: in a map of at least {@value #AMORTISE_FROM} dispatchers, asking every
+ * one costs far more than a {@code selectNow}, and a pass that served only the few
+ * events of its one select would spend most of its time asking. So while a round
+ * delivered events, the pass makes up to {@value #EXTRA_ROUNDS} more
+ * {@link Selector#selectNow(Consumer)} rounds with the interest set at its start. One
+ * pass may therefore deliver a dispatcher more than one event round, but every delivery
+ * is preceded by fresh answers: in an extra round a ready dispatcher is asked
+ * {@code readable()} and {@code writable()} again right before delivery, its interest is
+ * updated if they changed (so an unwanted event does not keep firing), and it receives
+ * only the events its current answers ask for. Every dispatcher is still asked once per
+ * pass before the first select. The bound keeps timers (run at the end of each pass) and
+ * the event loop's tasks (run between passes) from waiting long. Smaller maps keep
+ * Python's one select per pass.
+ *
  * <p>Threading: {@link #poll} on the loop thread only; {@link #wakeup()} and
  * {@link #close()} from any thread.
  */
@@ -46,6 +60,11 @@ final class SelectorPoller implements Poller {
         CHANNEL = STAMP != null ? channel : null;
     }
 
+    /** From this many members on, a pass that delivered events makes extra rounds. */
+    static final int AMORTISE_FROM = 512;
+    /** At most this many extra {@code selectNow} rounds per pass. */
+    static final int EXTRA_ROUNDS = 8;
+
     /** Every this many passes, every dispatcher takes the full path (see #remember). */
     private static final int VALIDATE_EVERY = 256;
     private static final AtomicInteger EPOCHS = new AtomicInteger();
@@ -57,6 +76,10 @@ final class SelectorPoller implements Poller {
 
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onReady;
+    private final Consumer<SelectionKey> onReadyAgain = this::onReadyAgain;
+    /** Events delivered in the current round, to tell whether another round may pay. */
+    private int delivered;
+    private int members;
     private final ReadinessSource.Waker waker = this::sourceReady;
     private final ConcurrentLinkedQueue<Dispatcher> readySources = new ConcurrentLinkedQueue<>();
     private Dispatcher[] scratch;
@@ -81,6 +104,7 @@ final class SelectorPoller implements Poller {
             TimerQueue timers = map.timers();
             long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
             waiting = true;
+            delivered = 0;
             if (wait == 0 || mustNotWait || !readySources.isEmpty()) {
                 selector.selectNow(onReady);
             } else {
@@ -88,6 +112,9 @@ final class SelectorPoller implements Poller {
             }
             if (waiting) {
                 endWait();
+            }
+            if (members >= AMORTISE_FROM && !mustNotWait) {
+                extraRounds();
             }
             drainSources(map);
             timers.runDue();
@@ -102,20 +129,32 @@ final class SelectorPoller implements Poller {
     }
 
     /**
+     * More {@code selectNow} rounds while the last one delivered something, at most
+     * {@link #EXTRA_ROUNDS}; none once a hook asked to close this poller.
+     */
+    private void extraRounds() throws IOException {
+        for (int round = 0; round < EXTRA_ROUNDS && delivered > 0 && !closeAfterPass; round++) {
+            delivered = 0;
+            selector.selectNow(onReadyAgain);
+        }
+    }
+
+    /**
      * Asks every member what it wants. Returns true when a key cancelled earlier still
      * blocks a registration: the selector drops it on its next select, so that select
      * must not wait.
      */
     private boolean updateInterest(ChannelMap map) {
-        Dispatcher[] members = scratch = map.snapshot(scratch);
+        Dispatcher[] all = scratch = map.snapshot(scratch);
         validating = ++passes % VALIDATE_EVERY == 0;
         boolean pendingCancel = false;
-        for (int i = 0; i < members.length; i++) {
-            Dispatcher d = members[i];
+        int i = 0;
+        for (; i < all.length; i++) {
+            Dispatcher d = all[i];
             if (d == null) {
                 break;
             }
-            members[i] = null; // do not keep closed dispatchers reachable
+            all[i] = null; // do not keep closed dispatchers reachable
             if (!map.contains(d)) {
                 continue;
             }
@@ -134,6 +173,7 @@ final class SelectorPoller implements Poller {
                 Asyncore.fail(d, e);
             }
         }
+        this.members = i;
         return pendingCancel;
     }
 
@@ -268,6 +308,47 @@ final class SelectorPoller implements Poller {
         } catch (CancelledKeyException e) {
             return;
         }
+        deliver(d, ready, interest);
+    }
+
+    /**
+     * A key ready in an extra round: asks its dispatcher again, updates the key's interest
+     * if the answers changed, and delivers only the ready events that interest still holds.
+     */
+    private void onReadyAgain(SelectionKey key) {
+        Dispatcher d = (Dispatcher) key.attachment();
+        if (!current.contains(d) || key.channel() != d.channel()) {
+            return;
+        }
+        int ready;
+        int interest;
+        try {
+            boolean read = d.readable();
+            boolean write = d.writable();
+            SelectableChannel channel = d.channel();
+            if (channel != key.channel()) {
+                return; // a hook gave it a new socket: that one joins at the next pass
+            }
+            if (!unchanged(d, channel, epoch | (read ? 1 : 0) | (write ? 2 : 0))
+                    && update(d, read, write, channel)) {
+                return; // cancelled
+            }
+            ready = key.readyOps();
+            interest = key.interestOps();
+        } catch (CancelledKeyException e) {
+            return;
+        } catch (Throwable e) {
+            Asyncore.fail(d, e);
+            return;
+        }
+        ready &= interest;
+        if (ready != 0) {
+            deliver(d, ready, interest);
+        }
+    }
+
+    private void deliver(Dispatcher d, int ready, int interest) {
+        delivered++;
         int flags = 0;
         if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             flags |= Asyncore.POLLIN;
