@@ -15,7 +15,8 @@ module io.asyncore.api {
     exports io.asyncore.chat;
     exports io.asyncore.spi;
 
-    // Lets the engine keep its per-dispatcher state in Dispatcher.engineState.
+    // Lets the engine keep its per-dispatcher state in Dispatcher.engineStamp and
+    // engineChannel (private fields read through VarHandles), so a pass skips unchanged ones.
     opens io.asyncore to io.asyncore.impl;
 
     uses io.asyncore.spi.Engine;
