@@ -143,17 +143,7 @@ final class SelectorEventLoop implements EventLoop {
             return;
         }
         map.wakePoller(); // after the loop ended there is none, and none is opened
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
     }
 
     @Override

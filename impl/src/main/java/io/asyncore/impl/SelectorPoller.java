@@ -163,7 +163,7 @@ final class SelectorPoller implements Poller {
                 boolean write = d.writable();
                 SelectableChannel channel = d.channel();
                 // The unchanged case is kept small so that it compiles into this loop.
-                if (channel != null && unchanged(d, channel, epoch | (read ? 1 : 0) | (write ? 2 : 0))) {
+                if (channel != null && unchanged(d, channel, stamp(read, write))) {
                     continue;
                 }
                 pendingCancel |= update(d, read, write, channel);
@@ -187,6 +187,11 @@ final class SelectorPoller implements Poller {
                 && d.isConnected() && !d.isAccepting() && !d.isConnecting();
     }
 
+    /** This poller's stamp for a dispatcher that answered {@code read} and {@code write}. */
+    private int stamp(boolean read, boolean write) {
+        return epoch | (read ? 1 : 0) | (write ? 2 : 0);
+    }
+
     private boolean update(Dispatcher d, boolean read, boolean write, SelectableChannel channel)
             throws ClosedChannelException {
         if (channel == null) {
@@ -196,7 +201,7 @@ final class SelectorPoller implements Poller {
             }
             return false;
         }
-        int stamp = epoch | (read ? 1 : 0) | (write ? 2 : 0);
+        int stamp = stamp(read, write);
         int ops = interestOps(d, channel, read, write);
         SelectionKey key = channel.keyFor(selector);
         if (key == null) {
@@ -329,7 +334,7 @@ final class SelectorPoller implements Poller {
             if (channel != key.channel()) {
                 return; // a hook gave it a new socket: that one joins at the next pass
             }
-            if (!unchanged(d, channel, epoch | (read ? 1 : 0) | (write ? 2 : 0))
+            if (!unchanged(d, channel, stamp(read, write))
                     && update(d, read, write, channel)) {
                 return; // cancelled
             }
