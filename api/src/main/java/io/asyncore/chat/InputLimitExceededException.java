@@ -1,6 +1,6 @@
 package io.asyncore.chat;
 
-import java.io.IOException;
+import io.asyncore.LimitExceededException;
 
 /**
  * A peer sent more input than an {@link AsyncChat} may buffer: a message (the bytes
@@ -8,16 +8,9 @@ import java.io.IOException;
  * {@link AsyncChat#getMaxInputBytes() maxInputBytes}. The chat reports it to
  * {@link AsyncChat#handleError(Throwable)} and closes the channel.
  */
-public class InputLimitExceededException extends IOException {
+public class InputLimitExceededException extends LimitExceededException {
 
     private static final long serialVersionUID = 1L;
-
-    /** The limit's name. */
-    private final String limitName;
-    /** The limit's value. */
-    private final long limit;
-    /** Bytes of the current message when the limit was hit. */
-    private final long received;
 
     /**
      * An exceeded limit.
@@ -28,29 +21,8 @@ public class InputLimitExceededException extends IOException {
      * @param detail what the chat was waiting for, such as the terminator
      */
     public InputLimitExceededException(String limitName, long limit, long received, String detail) {
-        super(limitName + "=" + limit + " exceeded: " + received + " bytes arrived since the last terminator"
+        super(limitName, limit, received, "bytes arrived since the last terminator"
                 + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
-        this.limitName = limitName;
-        this.limit = limit;
-        this.received = received;
-    }
-
-    /**
-     * The name of the limit that was hit.
-     *
-     * @return such as {@code maxInputBytes}
-     */
-    public String limitName() {
-        return limitName;
-    }
-
-    /**
-     * The limit's value.
-     *
-     * @return the limit in bytes
-     */
-    public long limit() {
-        return limit;
     }
 
     /**
@@ -60,6 +32,6 @@ public class InputLimitExceededException extends IOException {
      * @return the byte count
      */
     public long received() {
-        return received;
+        return amount();
     }
 }
