@@ -7,8 +7,22 @@ import java.time.Duration;
  * event helpers {@code read}, {@code write}, {@code _exception}, {@code readwrite} that
  * engines use to deliver events with Python's error handling.
  *
- * <p>{@code usePoll} is accepted everywhere for fidelity and changes nothing: the JDK
- * selector already uses the platform's best call (epoll on Linux).
+ * <p>{@code usePoll} chooses between Python's two dispatch modes; both wait in the same
+ * JDK selector (epoll on Linux), and differ, as in Python, in what a pass delivers:
+ * <ul>
+ * <li>{@code usePoll=false}, the default ({@code loop()}, {@link #poll(Duration, ChannelMap)}),
+ *     is Python's {@code select} mode: a pass calls {@link #read} for every ready
+ *     dispatcher in map order, then {@link #write} for every writable one, then
+ *     {@link #exception}. Every exception from a hook but {@link ExitNow} and
+ *     {@link VirtualMachineError} goes to {@link Dispatcher#handleError}, a connection
+ *     reset raised in {@code handleRead} included.
+ * <li>{@code usePoll=true} ({@link #poll2}) is Python's {@code poll} mode: each ready
+ *     dispatcher gets all its events at once through {@link #readwrite}, which turns the
+ *     disconnect errors into {@link Dispatcher#handleClose()}. An {@link EventLoop}
+ *     delivers this way.
+ * </ul>
+ * In both modes, {@link Dispatcher#recv} and {@link Dispatcher#send} answer a disconnect
+ * with {@code handleClose()} themselves, as Python's do.
  */
 public final class Asyncore {
 
@@ -59,7 +73,8 @@ public final class Asyncore {
      * Serves the default map until it is empty.
      *
      * @param timeout the longest one wait may block
-     * @param usePoll accepted for fidelity; see the class javadoc
+     * @param usePoll Python's poll mode when true, its select mode when false; see the
+     *     class javadoc
      */
     public static void loop(Duration timeout, boolean usePoll) {
         loop(timeout, usePoll, null);
@@ -69,11 +84,12 @@ public final class Asyncore {
      * Serves {@code map} until it is empty.
      *
      * @param timeout the longest one wait may block
-     * @param usePoll accepted for fidelity; see the class javadoc
+     * @param usePoll Python's poll mode when true, its select mode when false; see the
+     *     class javadoc
      * @param map the map, null for the default map
      */
     public static void loop(Duration timeout, boolean usePoll, ChannelMap map) {
-        run(timeout, map, Long.MAX_VALUE, false);
+        run(timeout, usePoll, map, Long.MAX_VALUE, false);
     }
 
     /**
@@ -81,7 +97,8 @@ public final class Asyncore {
      * fewer if the map empties first.
      *
      * @param timeout the longest one wait may block; zero means do not wait
-     * @param usePoll accepted for fidelity; see the class javadoc
+     * @param usePoll Python's poll mode when true, its select mode when false; see the
+     *     class javadoc
      * @param map the map, null for the default map
      * @param count the number of passes, 0 or more
      * @throws IllegalArgumentException if {@code count} or {@code timeout} is negative
@@ -91,16 +108,16 @@ public final class Asyncore {
         if (count < 0) {
             throw new IllegalArgumentException("loop: count must be 0 or more, got " + count);
         }
-        run(timeout, map, count, true);
+        run(timeout, usePoll, map, count, true);
     }
 
-    private static void run(Duration timeout, ChannelMap map, long count, boolean counted) {
+    private static void run(Duration timeout, boolean usePoll, ChannelMap map, long count, boolean counted) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
         long millis = toMillis(timeout);
         try {
             long left = count;
             while (!m.isEmpty() && (!counted || left > 0)) {
-                pass(m, millis);
+                pass(m, millis, usePoll);
                 left--;
             }
         } finally {
@@ -111,20 +128,25 @@ public final class Asyncore {
     }
 
     /**
-     * Python's {@code poll(timeout, map)}: one pass over {@code map}. As in Python, an
-     * empty map means nothing to do: the call returns at once without waiting.
+     * Python's {@code poll(timeout, map)}: one pass over {@code map} in select mode (see
+     * the class javadoc). As in Python, an empty map means nothing to do: the call
+     * returns at once without waiting.
      *
      * @param timeout the longest the wait may block; zero means do not wait
      * @param map the map, null for the default map
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static void poll(Duration timeout, ChannelMap map) {
+        onePass(timeout, map, false);
+    }
+
+    private static void onePass(Duration timeout, ChannelMap map, boolean usePoll) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
         long millis = toMillis(timeout);
         if (m.isEmpty()) {
             return; // Python: "if map:" (and no selector is opened for nothing)
         }
-        pass(m, millis);
+        pass(m, millis, usePoll);
     }
 
     /** One pass over the default map without waiting: Python's {@code poll()}. */
@@ -133,18 +155,19 @@ public final class Asyncore {
     }
 
     /**
-     * Python's {@code poll2}: the same pass as {@link #poll(Duration, ChannelMap)}.
+     * Python's {@code poll2}: one pass over {@code map} in poll mode (see the class
+     * javadoc); an empty map returns at once.
      *
      * @param timeout the longest the wait may block
      * @param map the map, null for the default map
      */
     public static void poll2(Duration timeout, ChannelMap map) {
-        poll(timeout, map);
+        onePass(timeout, map, true);
     }
 
-    private static void pass(ChannelMap map, long millis) {
+    private static void pass(ChannelMap map, long millis, boolean usePoll) {
         try {
-            map.poller().poll(map, millis);
+            map.poller().poll(map, millis, usePoll);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("waiting for readiness failed on " + map, e);
         }
@@ -203,36 +226,60 @@ public final class Asyncore {
     }
 
     /**
-     * Python's {@code read(obj)}: {@link Dispatcher#handleReadEvent()} with error handling.
+     * Python's {@code read(obj)}, select mode's delivery: {@link Dispatcher#handleReadEvent()};
+     * every exception but {@link ExitNow} and {@link VirtualMachineError} (which
+     * propagate) goes to {@link Dispatcher#handleError}, disconnect errors included.
      *
      * @param d the dispatcher
      */
     public static void read(Dispatcher d) {
-        readwrite(d, POLLIN);
+        selectEvent(d, POLLIN);
     }
 
     /**
-     * Python's {@code write(obj)}: {@link Dispatcher#handleWriteEvent()} with error handling.
+     * Python's {@code write(obj)}: {@link Dispatcher#handleWriteEvent()} with the error
+     * handling of {@link #read}.
      *
      * @param d the dispatcher
      */
     public static void write(Dispatcher d) {
-        readwrite(d, POLLOUT);
+        selectEvent(d, POLLOUT);
     }
 
     /**
-     * Python's {@code _exception(obj)}: {@link Dispatcher#handleExptEvent()} with error
-     * handling.
+     * Python's {@code _exception(obj)}: {@link Dispatcher#handleExptEvent()} with the
+     * error handling of {@link #read}.
      *
      * @param d the dispatcher
      */
     public static void exception(Dispatcher d) {
-        readwrite(d, POLLPRI);
+        selectEvent(d, POLLPRI);
+    }
+
+    private static void selectEvent(Dispatcher d, int event) {
+        Dispatcher outer = CURRENT.get();
+        CURRENT.set(d);
+        try {
+            if (event == POLLIN) {
+                d.handleReadEvent();
+            } else if (event == POLLOUT) {
+                d.handleWriteEvent();
+            } else {
+                d.handleExptEvent();
+            }
+        } catch (ExitNow | VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            guarded(d, e); // Python's bare "except:": no errno is looked at
+        } finally {
+            CURRENT.set(outer);
+        }
     }
 
     /**
-     * Python's {@code readwrite(obj, flags)}: delivers one pass's events to {@code d} in
-     * Python's order (read, write, priority, then close on error or hang-up).
+     * Python's {@code readwrite(obj, flags)}, poll mode's delivery: delivers one pass's
+     * events to {@code d} in Python's order (read, write, priority, then close on error or
+     * hang-up).
      *
      * <p>Error handling: {@link ExitNow} and {@link VirtualMachineError} propagate;
      * a disconnect error calls {@link Dispatcher#handleClose()}; any other exception
@@ -301,8 +348,20 @@ public final class Asyncore {
         if (error instanceof VirtualMachineError fatal) {
             throw fatal;
         }
+        if (Disconnects.isDisconnect(error)) {
+            guarded(d, null);
+        } else {
+            guarded(d, error);
+        }
+    }
+
+    /**
+     * {@code d.handleError(error)}, or {@code d.handleClose()} when {@code error} is null;
+     * if that throws, logs and closes {@code d}.
+     */
+    private static void guarded(Dispatcher d, Throwable error) {
         try {
-            if (Disconnects.isDisconnect(error)) {
+            if (error == null) {
                 d.handleClose();
             } else {
                 d.handleError(error);

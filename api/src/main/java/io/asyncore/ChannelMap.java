@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>{@link #defaultMap()} is Python's {@code asyncore.socket_map}, used wherever no map
  * is given. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
+ * Members keep the order they joined in, as a Python dict keeps insertion order: a pass
+ * in select mode delivers in that order.
  *
  * <p>Threading: adding and removing are thread-safe; a dispatcher added from another
  * thread wakes a waiting pass and takes part from the next one. Each map lazily owns
@@ -24,8 +26,10 @@ public final class ChannelMap {
     private static final ThreadLocal<ChannelMap> THREAD_DEFAULT = new ThreadLocal<>();
 
     private final String name;
+    // Insertion order: a removed member leaves a hole (null) that snapshot() closes.
     private Dispatcher[] members = new Dispatcher[16];
-    private int size;
+    private int size; // slots used, holes included
+    private int holes;
     private volatile Poller poller;
     private final TimerQueue timers = new TimerQueue(this);
 
@@ -85,7 +89,7 @@ public final class ChannelMap {
      * @return the count
      */
     public synchronized int size() {
-        return size;
+        return size - holes;
     }
 
     /**
@@ -94,7 +98,7 @@ public final class ChannelMap {
      * @return true when no dispatcher is in the map
      */
     public synchronized boolean isEmpty() {
-        return size == 0;
+        return size == holes;
     }
 
     /**
@@ -117,17 +121,25 @@ public final class ChannelMap {
      * @return the dispatchers in the map now
      */
     public synchronized List<Dispatcher> dispatchers() {
-        return new ArrayList<>(Arrays.asList(members).subList(0, size));
+        List<Dispatcher> copy = new ArrayList<>(size - holes);
+        for (int i = 0; i < size; i++) {
+            if (members[i] != null) {
+                copy.add(members[i]);
+            }
+        }
+        return copy;
     }
 
     /**
-     * Copies the members into {@code reuse} (or a larger new array) followed by a null,
-     * for engines that must not allocate per pass.
+     * Copies the members, in the order they joined, into {@code reuse} (or a larger new
+     * array) followed by a null, for engines that must not allocate per pass. Until the
+     * next snapshot, {@link #position} of a member is its index in the copy.
      *
      * @param reuse the array of the previous pass, or null
      * @return an array holding the members from index 0, then null
      */
     public synchronized Dispatcher[] snapshot(Dispatcher[] reuse) {
+        compact();
         Dispatcher[] into = reuse;
         if (into == null || into.length <= size) {
             into = new Dispatcher[Math.max(16, size * 2)];
@@ -198,6 +210,36 @@ public final class ChannelMap {
         }
     }
 
+    /**
+     * Where {@code dispatcher} stands in the map's order: its index in the last
+     * {@link #snapshot} while it stayed a member, or a larger index if it joined since.
+     * Engines use it to deliver in map order without allocating.
+     *
+     * @param dispatcher a dispatcher
+     * @return its position, or -1 if it is not a member
+     */
+    public synchronized int position(Dispatcher dispatcher) {
+        return dispatcher.owner == this ? dispatcher.mapIndex : -1;
+    }
+
+    /** Closes the holes removals left, keeping the order. */
+    private void compact() {
+        if (holes == 0) {
+            return;
+        }
+        int to = 0;
+        for (int from = 0; from < size; from++) {
+            Dispatcher d = members[from];
+            if (d != null) {
+                d.mapIndex = to;
+                members[to++] = d;
+            }
+        }
+        Arrays.fill(members, to, size, null);
+        size = to;
+        holes = 0;
+    }
+
     synchronized void add(Dispatcher dispatcher) {
         ChannelMap previous = dispatcher.owner;
         if (previous == this) {
@@ -207,7 +249,11 @@ public final class ChannelMap {
             previous.remove(dispatcher);
         }
         if (size == members.length) {
-            members = Arrays.copyOf(members, size * 2);
+            if (holes > size / 2) {
+                compact(); // mostly holes: a map that no pass snapshots does not grow
+            } else {
+                members = Arrays.copyOf(members, size * 2);
+            }
         }
         dispatcher.mapIndex = size;
         members[size++] = dispatcher;
@@ -223,10 +269,12 @@ public final class ChannelMap {
             return;
         }
         int index = dispatcher.mapIndex;
-        Dispatcher last = members[--size];
-        members[index] = last;
-        last.mapIndex = index;
-        members[size] = null;
+        members[index] = null;
+        if (index == size - 1) {
+            size--;
+        } else {
+            holes++;
+        }
         dispatcher.mapIndex = -1;
         dispatcher.owner = null;
     }

@@ -15,15 +15,31 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Poller extends AutoCloseable {
 
     /**
-     * One pass: asks every dispatcher in {@code map} {@code readable()} and
-     * {@code writable()}, waits up to {@code timeoutMillis} for readiness, and dispatches
-     * the ready events through {@link io.asyncore.Asyncore#readwrite}.
+     * One pass in Python's poll mode: {@code poll(map, timeoutMillis, true)}.
      *
      * @param map the map to serve; always the map this poller belongs to
      * @param timeoutMillis how long to wait; 0 means do not wait at all
      * @throws IOException if waiting itself fails (never for one channel's error)
      */
-    void poll(ChannelMap map, long timeoutMillis) throws IOException;
+    default void poll(ChannelMap map, long timeoutMillis) throws IOException {
+        poll(map, timeoutMillis, true);
+    }
+
+    /**
+     * One pass: asks every dispatcher in {@code map} {@code readable()} and
+     * {@code writable()}, waits up to {@code timeoutMillis} for readiness, and delivers
+     * the ready events. In poll mode each ready dispatcher gets its events through
+     * {@link io.asyncore.Asyncore#readwrite}; in select mode (Python's default) the pass
+     * calls {@link io.asyncore.Asyncore#read} for every ready dispatcher in
+     * {@link ChannelMap#position map order}, then {@link io.asyncore.Asyncore#write}, then
+     * {@link io.asyncore.Asyncore#exception}.
+     *
+     * @param map the map to serve; always the map this poller belongs to
+     * @param timeoutMillis how long to wait; 0 means do not wait at all
+     * @param usePoll Python's {@code use_poll}: poll mode when true, select mode when false
+     * @throws IOException if waiting itself fails (never for one channel's error)
+     */
+    void poll(ChannelMap map, long timeoutMillis, boolean usePoll) throws IOException;
 
     /** Makes a pass that is waiting, or the next one, return at once. Any thread. */
     void wakeup();

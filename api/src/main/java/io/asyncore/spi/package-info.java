@@ -7,7 +7,7 @@
  * to put channels the JDK selector cannot watch into the same loop.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.asyncore.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,20 +16,23 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One pass of Python's {@code poll()} over a {@link Selector}.
+ * One pass of Python's {@code poll()} or {@code poll2()} over a {@link Selector}.
  *
  * <p>Each pass asks every dispatcher {@code readable()} and {@code writable()} and
  * touches {@link SelectionKey#interestOps} only where the answer changed, waits with
  * {@link Selector#select(Consumer, long)} (no selected-key set, no allocation), and
- * delivers events through {@link Asyncore#readwrite}. A dispatcher that left the map
- * earlier in the pass (closed by another, say) gets nothing.
+ * delivers events: in poll mode through {@link Asyncore#readwrite} as the selector
+ * reports them, in select mode through {@link SelectModeDelivery}'s read, write and
+ * exception phases in map order. A dispatcher that left the map earlier in the pass
+ * (closed by another, say) gets nothing.
  *
- * <p>Extra rounds: in a map of at least {@value #AMORTISE_FROM} dispatchers, asking every
+ * <p>Extra rounds (poll mode only; select mode keeps Python's one select per pass): in a map of at least {@value #AMORTISE_FROM} dispatchers, asking every
  * one costs far more than a {@code selectNow}, and a pass that served only the few
  * events of its one select would spend most of its time asking. So while a round
  * delivered events, the pass makes up to {@value #EXTRA_ROUNDS} more
@@ -77,6 +80,8 @@ final class SelectorPoller implements Poller {
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Consumer<SelectionKey> onReadyAgain = this::onReadyAgain;
+    private final Consumer<SelectionKey> onReadySelect = this::onReadySelect;
+    private final SelectModeDelivery selectMode = new SelectModeDelivery();
     /** Events delivered in the current round, to tell whether another round may pay. */
     private int delivered;
     private int members;
@@ -93,30 +98,40 @@ final class SelectorPoller implements Poller {
     }
 
     @Override
-    public void poll(ChannelMap map, long timeoutMillis) throws IOException {
+    public void poll(ChannelMap map, long timeoutMillis, boolean usePoll) throws IOException {
         if (!selector.isOpen()) {
             throw new ClosedChannelException();
         }
         pollingThread = Thread.currentThread();
         current = map;
         try {
-            boolean mustNotWait = updateInterest(map);
+            boolean mustNotWait = updateInterest(map, !usePoll);
             TimerQueue timers = map.timers();
             long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
             waiting = true;
             delivered = 0;
+            Consumer<SelectionKey> ready = usePoll ? onReady : onReadySelect;
+            if (!usePoll) {
+                selectMode.begin(scratch, members);
+            }
             if (wait == 0 || mustNotWait || !readySources.isEmpty()) {
-                selector.selectNow(onReady);
+                selector.selectNow(ready);
             } else {
-                selector.select(onReady, wait);
+                selector.select(ready, wait);
             }
             if (waiting) {
                 endWait();
             }
-            if (members >= AMORTISE_FROM && !mustNotWait) {
-                extraRounds();
+            if (usePoll) {
+                if (members >= AMORTISE_FROM && !mustNotWait) {
+                    extraRounds();
+                }
+                drainSources(map, false);
+            } else {
+                drainSources(map, true);
+                selectMode.deliver(map);
+                Arrays.fill(scratch, 0, members, null); // do not keep closed dispatchers reachable
             }
-            drainSources(map);
             timers.runDue();
         } finally {
             current = null;
@@ -144,7 +159,7 @@ final class SelectorPoller implements Poller {
      * blocks a registration: the selector drops it on its next select, so that select
      * must not wait.
      */
-    private boolean updateInterest(ChannelMap map) {
+    private boolean updateInterest(ChannelMap map, boolean keepSnapshot) {
         Dispatcher[] all = scratch = map.snapshot(scratch);
         validating = ++passes % VALIDATE_EVERY == 0;
         boolean pendingCancel = false;
@@ -154,7 +169,9 @@ final class SelectorPoller implements Poller {
             if (d == null) {
                 break;
             }
-            all[i] = null; // do not keep closed dispatchers reachable
+            if (!keepSnapshot) {
+                all[i] = null; // do not keep closed dispatchers reachable
+            }
             if (!map.contains(d)) {
                 continue;
             }
@@ -352,8 +369,32 @@ final class SelectorPoller implements Poller {
         }
     }
 
+    /**
+     * A key ready in a select-mode pass: recorded at its dispatcher's map position, for
+     * {@link SelectModeDelivery} to deliver once the select returned.
+     */
+    private void onReadySelect(SelectionKey key) {
+        if (waiting) {
+            endWait();
+        }
+        Dispatcher d = (Dispatcher) key.attachment();
+        if (!current.contains(d) || key.channel() != d.channel()) {
+            return;
+        }
+        try {
+            selectMode.record(current, d, key.channel(), flags(key.readyOps(), key.interestOps()));
+        } catch (CancelledKeyException e) {
+            // closed while the select returned: nothing for it
+        }
+    }
+
     private void deliver(Dispatcher d, int ready, int interest) {
         delivered++;
+        Asyncore.readwrite(d, flags(ready, interest));
+    }
+
+    /** The Asyncore.POLL* flags of a key's ready ops, given its interest ops. */
+    private static int flags(int ready, int interest) {
         int flags = 0;
         if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             flags |= Asyncore.POLLIN;
@@ -365,7 +406,7 @@ final class SelectorPoller implements Poller {
             // a completed connect is a write event if writable() asked, else a read event
             flags |= (interest & SelectionKey.OP_WRITE) != 0 ? Asyncore.POLLOUT : Asyncore.POLLIN;
         }
-        Asyncore.readwrite(d, flags);
+        return flags;
     }
 
     private void sourceReady(Dispatcher d) {
@@ -373,7 +414,11 @@ final class SelectorPoller implements Poller {
         wakeup();
     }
 
-    private void drainSources(ChannelMap map) {
+    /**
+     * Delivers the events of ready readiness sources: at once in poll mode, recorded for
+     * the select-mode phases otherwise.
+     */
+    private void drainSources(ChannelMap map, boolean selectModePass) {
         Dispatcher d;
         while ((d = readySources.poll()) != null) {
             if (!map.contains(d)) {
@@ -387,7 +432,12 @@ final class SelectorPoller implements Poller {
                 Asyncore.fail(d, e);
                 continue;
             }
-            if (flags != 0) {
+            if (flags == 0) {
+                continue;
+            }
+            if (selectModePass) {
+                selectMode.record(map, d, null, flags);
+            } else {
                 Asyncore.readwrite(d, flags);
             }
         }

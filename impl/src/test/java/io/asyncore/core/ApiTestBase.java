@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * CPython's {@code BaseTestAPI}, run by {@link ApiIPv4Test}, {@link ApiIPv6Test} and
  * {@link ApiUnixTest}, each test with {@code usePoll} false and true (Python's select and
- * poll variants; in Java both take the same path, which this proves by running both).
+ * poll variants; {@link DispatchModeTest} covers where the two differ).
  *
  * <p>As in Python, the tests use the default map, handlers re-raise from
  * {@code handleError} (here: an {@link ExitNow} carrying the error, the one exception

@@ -16,12 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A pass over a map whose dispatchers' answers do not change allocates nothing (DESIGN
- * section 3), counted with the JVM's per-thread allocation counter.
+ * section 3), in select mode and in poll mode, counted with the JVM's per-thread
+ * allocation counter.
  */
 @ExtendWith(NoLeaks.class)
 class SteadyStateTest {
@@ -58,8 +60,17 @@ class SteadyStateTest {
         return (long) m.invoke(bean);
     }
 
-    @Test
-    void idlePassesAllocateNothing() throws Exception {
+    private void pass(boolean usePoll) {
+        if (usePoll) {
+            Asyncore.poll2(Duration.ZERO, map);
+        } else {
+            Asyncore.poll(Duration.ZERO, map);
+        }
+    }
+
+    @ParameterizedTest(name = "usePoll={0}")
+    @ValueSource(booleans = {false, true})
+    void idlePassesAllocateNothing(boolean usePoll) throws Exception {
         try {
             allocatedBytes();
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -84,11 +95,11 @@ class SteadyStateTest {
         Wait.passesUntil(map, "all connected and accepted",
                 () -> map.size() == 1 + 2 * PAIRS && clients.stream().allMatch(Dispatcher::isConnected));
         for (int i = 0; i < PASSES; i++) { // warm up: JIT, lazily made engine state
-            Asyncore.poll(Duration.ZERO, map);
+            pass(usePoll);
         }
         long before = allocatedBytes();
         for (int i = 0; i < PASSES; i++) {
-            Asyncore.poll(Duration.ZERO, map);
+            pass(usePoll);
         }
         long allocated = allocatedBytes() - before;
         assertEquals(1 + 2 * PAIRS, map.size());
