@@ -561,8 +561,9 @@ public abstract class Dispatcher {
      *
      * @param data the bytes to send
      * @return how many were sent; 0 when the socket cannot take more now, when a connect
-     *     is still in progress, or when the peer is gone or the socket closed (then
-     *     {@link #handleClose()} ran, as for Python's disconnect errnos, EBADF included)
+     *     is still in progress, or when the peer is gone or the socket closed or never
+     *     connected (then {@link #handleClose()} ran, as for Python's disconnect errnos,
+     *     EBADF, EPIPE and ENOTCONN included)
      * @throws IOException for errors other than a disconnect, such as a send on an
      *     unconnected datagram socket (Python's EDESTADDRREQ)
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
@@ -601,7 +602,10 @@ public abstract class Dispatcher {
                 throw new java.net.SocketException("send: destination address required: " + this
                         + " is an unconnected datagram socket; connect it or use sendTo");
             }
-            return 0; // a stream connect still in progress: nothing can be sent yet
+            if (neverConnected(channel)) {
+                handleClose(); // Python: EPIPE (TCP) or ENOTCONN (Unix), both disconnects
+            }
+            return 0; // else a connect still in progress (Python: EAGAIN): nothing sent yet
         } catch (IOException e) {
             if (Disconnects.isDisconnect(e)) {
                 handleClose();
@@ -643,6 +647,11 @@ public abstract class Dispatcher {
         return data;
     }
 
+    /** A stream socket that neither is connected nor has a connect in progress. */
+    private static boolean neverConnected(SelectableChannel channel) {
+        return channel instanceof SocketChannel stream && !stream.isConnectionPending();
+    }
+
     private static final int RECV_SCRATCH_SIZE = 64 * 1024;
     private static final ThreadLocal<ByteBuffer> RECV_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECV_SCRATCH_SIZE));
@@ -652,8 +661,10 @@ public abstract class Dispatcher {
      *
      * @param buffer where to put the bytes
      * @return bytes read; 0 when nothing is there now; -1 at end of stream, when the peer
-     *     is gone or when the socket was closed (then {@link #handleClose()} ran)
-     * @throws IOException for errors other than a disconnect
+     *     is gone, or when the socket was closed or (IPv4, IPv6) never connected (then
+     *     {@link #handleClose()} ran, as Python's ENOTCONN)
+     * @throws IOException for errors other than a disconnect, such as EINVAL on a
+     *     Unix-domain stream socket that never connected (as Linux and Python answer)
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
     public int recv(ByteBuffer buffer) throws IOException {
@@ -682,7 +693,16 @@ public abstract class Dispatcher {
             }
             return n;
         } catch (NotYetConnectedException e) {
-            return 0;
+            if (!neverConnected(channel)) {
+                return 0; // a connect still in progress: nothing there yet
+            }
+            if (family() == AddressFamily.UNIX) {
+                // Linux answers recv on an unconnected Unix stream socket with EINVAL,
+                // which Python's recv does not count as a disconnect and raises
+                throw new java.net.SocketException("recv: EINVAL: " + this + " is a Unix-domain socket that never connected");
+            }
+            handleClose(); // Python: ENOTCONN, a disconnect
+            return -1;
         } catch (IOException e) {
             if (Disconnects.isDisconnect(e)) {
                 handleClose();
