@@ -1,11 +1,13 @@
-package io.asyncore.file;
+package io.asyncore.examples.file;
 
+import io.asyncore.file.FileWrapper;
 import io.asyncore.file.internal.Posix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,19 +27,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the {@code StdinToTcp} example in a child JVM against a loopback echo server,
- * with its standard input a pipe, a regular file, and a pseudo-terminal: what goes in
- * comes back on its standard output, and it exits by itself.
+ * Runs the packaged {@code StdinToTcp} example in a child JVM on the class path (its jar
+ * and {@code io.asyncore.file} from {@code target/file-example}, api and impl from
+ * {@code target/modules}) against a loopback echo server, with its standard input a
+ * pipe, a regular file, and a pseudo-terminal: what goes in comes back on its standard
+ * output, and it exits by itself.
  */
-@ExtendWith(FdLeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class StdinToTcpTest {
+class StdinToTcpIT {
 
-    private static final String MAIN = "io.asyncore.file.examples.StdinToTcp";
+    private static final String MAIN = "io.asyncore.examples.file.StdinToTcp";
     /** A thread per blocking task: the common pool may have a single worker. */
     private static final Executor THREADS = task -> Thread.ofPlatform().daemon().name("stdin-to-tcp-test").start(task);
 
@@ -64,18 +66,16 @@ class StdinToTcpTest {
     }
 
     private ProcessBuilder child() {
+        return child("127.0.0.1", Integer.toString(server.getLocalPort()));
+    }
+
+    static ProcessBuilder child(String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty()) {
-            command.addAll(List.of("--enable-native-access=io.asyncore.file", "--illegal-native-access=deny",
-                    "-p", modulePath, "-m", "io.asyncore.file/" + MAIN));
-        } else {
-            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--illegal-native-access=deny",
-                    "-cp", System.getProperty("java.class.path"), MAIN));
-        }
-        command.add("127.0.0.1");
-        command.add(Integer.toString(server.getLocalPort()));
+        String classPath = Path.of(System.getProperty("examples.modules"), "*") + File.pathSeparator
+                + Path.of(System.getProperty("examples.file"), "*");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--illegal-native-access=deny", "-cp", classPath, MAIN));
+        command.addAll(List.of(args));
         return new ProcessBuilder(command);
     }
 

@@ -1,4 +1,4 @@
-package io.asyncore.file.examples;
+package io.asyncore.examples.file;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
@@ -23,9 +23,9 @@ import java.time.Duration;
  * Standard input and output are non-blocking while it runs (the flag belongs to the open
  * file, shared with the shell) and are restored on the way out.
  *
- * <p>Run: {@code java --enable-native-access=io.asyncore.file -p
- * io.asyncore.api.jar:io.asyncore.impl.jar:io.asyncore.file.jar -m
- * io.asyncore.file/io.asyncore.file.examples.StdinToTcp HOST PORT}.
+ * <p>Run on Java 22 or later, on the class path: {@code java
+ * --enable-native-access=ALL-UNNAMED -cp 'examples/target/modules/*:examples/target/file-example/*'
+ * io.asyncore.examples.file.StdinToTcp HOST PORT}.
  */
 public final class StdinToTcp {
 
