@@ -91,10 +91,11 @@ public class EchoServer extends Dispatcher {
 
     /**
      * Runs the example: {@code EchoServer [host [port]]}, by default on localhost:8080,
-     * serving the default map with {@link Asyncore#loop()} until the process ends.
+     * serving the default map with {@link Asyncore#loop()} until the process ends. If it
+     * cannot listen, it says why in one line and exits with status 1.
      *
      * @param args optional host, then optional port
-     * @throws IOException if the server cannot listen
+     * @throws IOException if the listening socket's address cannot be read
      */
     public static void main(String[] args) throws IOException {
         if (args.length > 2) {
@@ -103,7 +104,13 @@ public class EchoServer extends Dispatcher {
         }
         String host = args.length > 0 ? args[0] : DEFAULT_HOST;
         int port = args.length > 1 ? parsePort(args[1]) : DEFAULT_PORT;
-        EchoServer server = new EchoServer(host, port);
+        EchoServer server;
+        try {
+            server = new EchoServer(host, port);
+        } catch (IOException e) { // address in use, unknown host: one line, status 1
+            Failure.exit("EchoServer", e);
+            return;
+        }
         // Not in Python's example: says where it listens, so scripts know when to connect.
         System.out.println("Echo server listening on " + server.localAddress());
         Asyncore.loop();

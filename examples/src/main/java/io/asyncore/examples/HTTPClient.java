@@ -51,6 +51,7 @@ public class HTTPClient extends Dispatcher {
 
     private final OutputStream out;
     private byte[] buffer;
+    private IOException failure;
 
     /**
      * Python's {@code HTTPClient(host, path)}: connects to port 80, in the default map.
@@ -105,6 +106,32 @@ public class HTTPClient extends Dispatcher {
         // pass
     }
 
+    /**
+     * Not in Python's example (which prints the traceback): a connect that fails (refused,
+     * unreachable) is kept for {@link #failure()} and closes the client quietly; any other
+     * error takes the default path.
+     *
+     * @param error what a hook threw
+     */
+    @Override
+    public void handleError(Throwable error) {
+        if (error instanceof IOException io && !isConnected() && failure == null) {
+            failure = io;
+            close();
+            return;
+        }
+        super.handleError(error);
+    }
+
+    /**
+     * Why the connection could not be made.
+     *
+     * @return the connect's error, or null if it connected (or is still connecting)
+     */
+    public IOException failure() {
+        return failure;
+    }
+
     @Override
     public void handleClose() {
         close();
@@ -130,12 +157,12 @@ public class HTTPClient extends Dispatcher {
     /**
      * Runs the example: {@code HTTPClient host [port [path]]} (port 80 and path {@code /}
      * by default), serving the default map with {@link Asyncore#loop()} until the server
-     * closes the connection.
+     * closes the connection. If it cannot connect, it says why in one line and exits with
+     * status 1.
      *
      * @param args host, optional port, optional path
-     * @throws IOException if the host is unknown or the connect fails at once
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length < 1 || args.length > 3) {
             System.err.println("usage: HTTPClient host [port [path]]   (default port 80, path /)");
             System.exit(2);
@@ -143,7 +170,15 @@ public class HTTPClient extends Dispatcher {
         String host = args[0];
         int port = args.length > 1 ? EchoServer.parsePort(args[1]) : 80;
         String path = args.length > 2 ? args[2] : "/";
-        HTTPClient client = new HTTPClient(host, port, path);
-        Asyncore.loop();
+        try {
+            HTTPClient client = new HTTPClient(host, port, path);
+            Asyncore.loop();
+            if (client.failure() != null) {
+                throw client.failure();
+            }
+        } catch (IOException e) { // refused, unreachable, unknown host: one line, status 1
+            Failure.exit("HTTPClient", new IOException("cannot get " + path + " from " + host + ":" + port
+                    + ": " + e.getMessage(), e));
+        }
     }
 }

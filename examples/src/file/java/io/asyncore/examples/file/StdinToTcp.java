@@ -3,6 +3,7 @@ package io.asyncore.examples.file;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.examples.Failure;
 import io.asyncore.file.FileDispatcher;
 import io.asyncore.file.FileWrapper;
 import io.asyncore.file.PosixException;
@@ -48,6 +49,7 @@ public final class StdinToTcp {
         boolean inBlocking = blocking(FileDescriptor.in);
         boolean outBlocking = blocking(FileDescriptor.out);
         ChannelMap map = new ChannelMap("stdin-to-tcp");
+        IOException failure;
         try {
             Output out = new Output(map);
             Peer peer = new Peer(map, out);
@@ -57,10 +59,16 @@ public final class StdinToTcp {
             peer.createSocket();
             peer.connect(target);
             Asyncore.loop(Duration.ofSeconds(30), false, map);
+            failure = peer.failure;
+        } catch (java.net.SocketException e) { // refused at once
+            failure = e;
         } finally {
             Asyncore.closeAll(map, true);
             restore(FileDescriptor.in, inBlocking);
             restore(FileDescriptor.out, outBlocking);
+        }
+        if (failure != null) { // one line and status 1, not a stack trace and status 0
+            Failure.exit("StdinToTcp", new IOException("cannot connect to " + target + ": " + failure.getMessage(), failure));
         }
     }
 
@@ -116,6 +124,7 @@ public final class StdinToTcp {
         Input input;
         private boolean inputDone;
         private boolean shutDown;
+        IOException failure;
 
         Peer(ChannelMap map, Output out) {
             super(map);
@@ -140,6 +149,17 @@ public final class StdinToTcp {
         @Override
         protected void handleConnect() {
             // nothing to say first: standard input speaks
+        }
+
+        /** A connect that fails (refused, unreachable) is kept for main and ends the copy. */
+        @Override
+        public void handleError(Throwable error) {
+            if (error instanceof IOException io && !isConnected() && failure == null) {
+                failure = io;
+                handleClose();
+                return;
+            }
+            super.handleError(error);
         }
 
         @Override

@@ -140,7 +140,8 @@ public class ChatRoomServer extends Dispatcher {
      * localhost:8023, serving the default map until the process ends.
      *
      * @param args optional host, then optional port
-     * @throws IOException if the server cannot listen
+     * @throws IOException if the listening socket's address cannot be read (if it cannot
+     *     listen, it says why in one line and exits with status 1)
      */
     public static void main(String[] args) throws IOException {
         if (args.length > 2) {
@@ -149,7 +150,14 @@ public class ChatRoomServer extends Dispatcher {
         }
         String host = args.length > 0 ? args[0] : DEFAULT_HOST;
         int port = args.length > 1 ? parsePort(args[1]) : DEFAULT_PORT;
-        ChatRoomServer server = new ChatRoomServer(host, port);
+        ChatRoomServer server;
+        try {
+            server = new ChatRoomServer(host, port);
+        } catch (IOException e) { // address in use, unknown host: one line, status 1
+            io.asyncore.examples.Failure.exit("ChatRoomServer",
+                    new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e));
+            return;
+        }
         System.out.println("Chat room listening on " + server.localAddress());
         Asyncore.loop();
     }

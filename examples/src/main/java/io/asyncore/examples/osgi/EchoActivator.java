@@ -3,6 +3,7 @@ package io.asyncore.examples.osgi;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.examples.EchoServer;
+import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.osgi.framework.BundleActivator;
@@ -19,7 +20,9 @@ import org.osgi.framework.ServiceRegistration;
  *
  * <p>Framework properties (or system properties, which Felix falls back to):
  * {@code asyncore.echo.host} (default {@code localhost}) and {@code asyncore.echo.port}
- * (default 8080).
+ * (default 8080). With {@code asyncore.echo.exitOnFailure=true}, which the runnable
+ * launcher sets and a shared framework such as Karaf must not, a server that cannot
+ * listen ends the whole process: one line on standard error, exit status 1.
  */
 public final class EchoActivator implements BundleActivator {
 
@@ -27,6 +30,8 @@ public final class EchoActivator implements BundleActivator {
     public static final String HOST_PROPERTY = "asyncore.echo.host";
     /** Framework property naming the port to bind. */
     public static final String PORT_PROPERTY = "asyncore.echo.port";
+    /** Framework property: {@code true} makes a failure to listen end the process. */
+    public static final String EXIT_ON_FAILURE_PROPERTY = "asyncore.echo.exitOnFailure";
 
     private static final System.Logger LOG = System.getLogger(EchoActivator.class.getName());
 
@@ -54,7 +59,20 @@ public final class EchoActivator implements BundleActivator {
         }
         // Made in a private map, never the shared default one, then taken out of it: a
         // whiteboard dispatcher waits in no map until the adopting loop puts it into its own.
-        EchoServer echo = new EchoServer(host, port, new ChannelMap("echo-unadopted"));
+        EchoServer echo;
+        try {
+            echo = new EchoServer(host, port, new ChannelMap("echo-unadopted"));
+        } catch (IOException e) {
+            if (!Boolean.parseBoolean(property(context, EXIT_ON_FAILURE_PROPERTY, "false"))) {
+                throw e;
+            }
+            // Exit from another thread: System.exit runs the launcher's shutdown hook,
+            // which stops the framework, which waits for this start() to return.
+            System.err.println("echo-osgi: " + e.getMessage());
+            Thread exit = new Thread(() -> System.exit(1), "echo-osgi-exit");
+            exit.start();
+            return;
+        }
         echo.delChannel();
         server = echo;
         Dictionary<String, Object> properties = new Hashtable<>();

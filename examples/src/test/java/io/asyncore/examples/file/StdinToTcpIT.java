@@ -79,6 +79,25 @@ class StdinToTcpIT {
         return new ProcessBuilder(command);
     }
 
+    /** A refused connection: one line naming it on standard error, and status 1. */
+    @Test
+    void refusedConnectionFailsLoudly() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        Process p = child("127.0.0.1", Integer.toString(port)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        CompletableFuture<byte[]> out = drain(p.getInputStream());
+        CompletableFuture<byte[]> err = drain(p.getErrorStream());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the example did not end");
+        String stderr = new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertEquals(1, p.exitValue(), stderr);
+        assertEquals(1, stderr.lines().count(), stderr);
+        assertTrue(stderr.startsWith("StdinToTcp: cannot connect to /127.0.0.1:" + port + ": Connection refused"), stderr);
+        assertEquals(0, out.get(10, TimeUnit.SECONDS).length);
+        p.getOutputStream().close();
+    }
+
     private static byte[] input(int lines) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < lines; i++) {
