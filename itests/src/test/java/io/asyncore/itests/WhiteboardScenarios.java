@@ -216,7 +216,7 @@ public abstract class WhiteboardScenarios {
         assertTrue(unadopted, unadopted.contains("service " + serviceId(s) + " of "));
         assertFalse(unadopted, unadopted.contains("service " + serviceId(m) + " of "));
         assertFalse(loop().map().contains(elsewhere));
-        assertFalse("an unadopted dispatcher is left to its owner", elsewhere.isClosed());
+        assertFalse("an unadopted dispatcher stays open while its service is registered", elsewhere.isClosed());
         String channels = command("channels");
         assertTrue(channels, channels.contains("3 unadopted dispatcher service(s)"));
 
@@ -226,8 +226,10 @@ public abstract class WhiteboardScenarios {
         c.unregister();
         assertTrue(matching.isClosed());
         assertRefused(matching.port);
+        assertTrue("the whiteboard owns what it has seen: closed with its service though never adopted",
+                elsewhere.isClosed());
+        assertRefused(elsewhere.port);
         assertEquals("no unadopted dispatchers\n", command("unadopted"));
-        elsewhere.close();
     }
 
     /**
@@ -255,8 +257,8 @@ public abstract class WhiteboardScenarios {
         assertTrue(command("unadopted").contains("(name=nowhere) matches no loop"));
 
         r.unregister();
-        assertFalse("never adopted at unregistration: left to its owner", listener.isClosed());
-        listener.close();
+        assertTrue("unadopted at unregistration: closed with its service", listener.isClosed());
+        assertRefused(listener.port);
     }
 
     // ------------------------------------------------------------------ io.asyncore.file

@@ -30,7 +30,7 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * <p>Service property {@value #TARGET} may hold an LDAP filter over the loop's service
  * properties, such as {@code (name=asyncore-default)}. A dispatcher that matches no loop, or
  * whose adoption fails, is logged and listed by the {@code asyncore:unadopted} command,
- * never dropped silently.
+ * never dropped silently, and is closed like an adopted one when its service goes away.
  *
  * <p>When the loop itself stops (bundle {@code io.asyncore.impl} stops), the registered
  * dispatchers are detached, not closed: their services are still there, so their
@@ -196,12 +196,21 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     /**
      * Loop thread: closes what {@code r}'s dispatcher spawned, then closes the dispatcher
      * itself, or only takes it out of the map when {@code keep} (the loop is stopping but
-     * the service is still there).
+     * the service is still there). A dispatcher that was never adopted (pending, or
+     * unadopted) is closed too when its service goes away: the whiteboard owns every
+     * dispatcher it has seen, and nothing else would ever close its socket.
      */
     private void release(Registration r, boolean keep) {
         if (r.state() != Registration.State.ADOPTED) {
-            if (r.state() == Registration.State.PENDING) {
-                r.state(keep ? Registration.State.DETACHED : Registration.State.CLOSED);
+            boolean neverAdopted = r.state() == Registration.State.PENDING
+                    || r.state() == Registration.State.UNADOPTED;
+            if (keep) {
+                if (r.state() == Registration.State.PENDING) {
+                    r.state(Registration.State.DETACHED);
+                }
+            } else if (neverAdopted) {
+                closeQuietly(r.dispatcher());
+                r.state(Registration.State.CLOSED);
             }
             return;
         }
