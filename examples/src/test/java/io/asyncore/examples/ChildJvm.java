@@ -40,8 +40,18 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        return new ChildJvm(builder.start());
+        return run(command);
+    }
+
+    /**
+     * Starts {@code command} (a launcher of a jlink image, say).
+     *
+     * @param command the program and its arguments
+     * @return the running child
+     * @throws IOException if it cannot start
+     */
+    static ChildJvm run(List<String> command) throws IOException {
+        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     /**
