@@ -1,11 +1,13 @@
 package io.asyncore.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.ExitNow;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,6 +151,49 @@ class DispatchModeTest {
     void otherExceptionRaisedInHandleRead(String family, boolean usePoll) throws Exception {
         onePass(family, usePoll, new IllegalArgumentException("bad"));
         assertRouted("error");
+    }
+
+    /**
+     * Python's {@code read}, {@code write} and {@code _exception} (asyncore.py lines 87-109
+     * in 3.11: {@code except _reraised_exceptions: raise; except: obj.handle_error()}) look
+     * at no errno; {@code readwrite} (lines 111-128) sends {@code _DISCONNECTED} errnos to
+     * {@code handle_close}.
+     */
+    @Test
+    void helpersRouteAResetAsPythonDoes() {
+        SocketException reset = new SocketException("Connection reset");
+        Dispatcher d = new Dispatcher(map) {
+            @Override protected void handleRead() throws IOException { throw reset; }
+            @Override protected void handleWrite() throws IOException { throw reset; }
+            @Override protected void handleExpt() throws IOException { throw reset; }
+            @Override public void handleClose() { events.add("close"); }
+            @Override public void handleError(Throwable error) { events.add("error " + (error == reset)); }
+        };
+        Asyncore.read(d);
+        Asyncore.write(d);
+        Asyncore.exception(d);
+        assertEquals(List.of("error true", "error true", "error true"), events);
+        events.clear();
+        Asyncore.readwrite(d, Asyncore.POLLIN);
+        Asyncore.readwrite(d, Asyncore.POLLOUT);
+        Asyncore.readwrite(d, Asyncore.POLLPRI);
+        assertEquals(List.of("close", "close", "close"), events);
+        d.close();
+    }
+
+    @Test
+    void exitNowLeavesEveryHelper() {
+        Dispatcher d = new Dispatcher(map) {
+            @Override protected void handleRead() { throw new ExitNow("read"); }
+            @Override protected void handleWrite() { throw new ExitNow("write"); }
+            @Override public void handleError(Throwable error) { events.add("error"); }
+        };
+        assertThrows(ExitNow.class, () -> Asyncore.read(d));
+        assertThrows(ExitNow.class, () -> Asyncore.write(d));
+        assertThrows(ExitNow.class,
+                () -> Asyncore.readwrite(d, Asyncore.POLLIN));
+        assertEquals(List.of(), events);
+        d.close();
     }
 
     private void assertRouted(String hook) {
