@@ -17,7 +17,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -85,8 +84,7 @@ final class SelectorPoller implements Poller {
     /** Events delivered in the current round, to tell whether another round may pay. */
     private int delivered;
     private int members;
-    private final ReadinessSource.Waker waker = this::sourceReady;
-    private final ConcurrentLinkedQueue<Dispatcher> readySources = new ConcurrentLinkedQueue<>();
+    private final ReadySources readySources = new ReadySources(this::wakeup);
     private Dispatcher[] scratch;
     private ChannelMap current;
     private boolean waiting;
@@ -126,9 +124,9 @@ final class SelectorPoller implements Poller {
                 if (members >= AMORTISE_FROM && !mustNotWait) {
                     extraRounds();
                 }
-                drainSources(map, false);
+                readySources.drain(map, null);
             } else {
-                drainSources(map, true);
+                readySources.drain(map, selectMode);
                 selectMode.deliver(map);
                 Arrays.fill(scratch, 0, members, null); // do not keep closed dispatchers reachable
             }
@@ -214,7 +212,7 @@ final class SelectorPoller implements Poller {
         if (channel == null) {
             ReadinessSource source = d.readinessSource();
             if (source != null) {
-                source.interest(read, write, waker);
+                source.interest(read, write, readySources.waker());
             }
             return false;
         }
@@ -407,40 +405,6 @@ final class SelectorPoller implements Poller {
             flags |= (interest & SelectionKey.OP_WRITE) != 0 ? Asyncore.POLLOUT : Asyncore.POLLIN;
         }
         return flags;
-    }
-
-    private void sourceReady(Dispatcher d) {
-        readySources.add(d);
-        wakeup();
-    }
-
-    /**
-     * Delivers the events of ready readiness sources: at once in poll mode, recorded for
-     * the select-mode phases otherwise.
-     */
-    private void drainSources(ChannelMap map, boolean selectModePass) {
-        Dispatcher d;
-        while ((d = readySources.poll()) != null) {
-            if (!map.contains(d)) {
-                continue;
-            }
-            ReadinessSource source = d.readinessSource();
-            int flags;
-            try {
-                flags = source == null ? 0 : source.takeReady();
-            } catch (Throwable e) {
-                Asyncore.fail(d, e);
-                continue;
-            }
-            if (flags == 0) {
-                continue;
-            }
-            if (selectModePass) {
-                selectMode.record(map, d, null, flags);
-            } else {
-                Asyncore.readwrite(d, flags);
-            }
-        }
     }
 
     @Override
