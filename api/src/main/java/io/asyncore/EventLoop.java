@@ -13,7 +13,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * one as a service; elsewhere {@link #start(String)} makes one.
  *
  * <p>Unlike {@link Asyncore#loop()}, an event loop keeps running while its map is empty,
- * until {@link #close()}.
+ * until {@link #close()}, and it delivers in Python's poll mode ({@code use_poll=True}; see
+ * {@link Asyncore}).
  *
  * <p>Threading: {@link #execute}, {@link #register}, {@link #close()},
  * {@link #inEventLoop()} and the accessors are thread-safe. Everything else about a
