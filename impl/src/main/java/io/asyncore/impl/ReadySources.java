@@ -39,7 +39,8 @@ final class ReadySources {
     /**
      * Takes every reported source's events: delivered at once through
      * {@link Asyncore#readwrite} in poll mode ({@code selectMode} null), recorded for the
-     * select-mode phases otherwise.
+     * select-mode phases otherwise (or, for a dispatcher the pass's snapshot does not
+     * hold, delivered at once too).
      */
     void drain(ChannelMap map, SelectModeDelivery selectMode) {
         Dispatcher d;
@@ -58,9 +59,8 @@ final class ReadySources {
             if (flags == 0) {
                 continue;
             }
-            if (selectMode != null) {
-                selectMode.record(map, d, null, flags);
-            } else {
+            // taken events cannot be asked for again: unless recorded, deliver them now
+            if (selectMode == null || !selectMode.record(map, d, null, flags)) {
                 Asyncore.readwrite(d, flags);
             }
         }

@@ -15,8 +15,9 @@ import java.util.Arrays;
  * <p>The selector reports keys in its own order, so each ready dispatcher is recorded at
  * its {@link ChannelMap#position} in the pass's snapshot, and the phases walk the
  * snapshot. As in Python, a dispatcher that left the map earlier in the pass (or got a
- * new socket) gets nothing more; one that was not in the snapshot is skipped this pass
- * and, the selector being level-triggered, reported again by the next. Allocation-free
+ * new socket) gets nothing more. One not where the snapshot has it is not recorded: the
+ * selector, being level-triggered, reports it again next pass, and a readiness source's
+ * events, already taken, are delivered at once instead. Allocation-free
  * once the arrays have grown to the map's size.
  *
  * <p>Threading: loop thread only, within one {@link SelectorPoller} pass.
@@ -48,17 +49,21 @@ final class SelectModeDelivery {
     /**
      * Records events for {@code d}: Asyncore.POLL* {@code events} seen on {@code channel}
      * (null for a readiness source).
+     *
+     * @return false if {@code d} is not where the snapshot has it (it joined, or the map
+     *     was compacted, since): nothing recorded
      */
-    void record(ChannelMap map, Dispatcher d, SelectableChannel channel, int events) {
+    boolean record(ChannelMap map, Dispatcher d, SelectableChannel channel, int events) {
         int at = map.position(d);
         if (at < 0 || at >= members || snapshot[at] != d) {
-            return; // joined after the snapshot: the next pass asks it
+            return false;
         }
         if (flags[at] == 0) {
             recorded++;
         }
         flags[at] |= events;
         channels[at] = channel;
+        return true;
     }
 
     /** The three phases over what was recorded; then forgets it. */
