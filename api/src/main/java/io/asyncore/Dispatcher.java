@@ -617,7 +617,7 @@ public abstract class Dispatcher {
      *
      * @param bufferSize the most bytes to read
      * @return the bytes read; empty when nothing is there now, or at end of stream (then
-     *     {@link #handleClose()} ran, as in Python)
+     *     {@link #handleEndOfStream()} ran: {@link #handleClose()} by default, as in Python)
      * @throws IOException for errors other than a disconnect
      */
     public byte[] recv(int bufferSize) throws IOException {
@@ -651,8 +651,9 @@ public abstract class Dispatcher {
      * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
      *
      * @param buffer where to put the bytes
-     * @return bytes read; 0 when nothing is there now; -1 at end of stream, when the peer
-     *     is gone or when the socket was closed (then {@link #handleClose()} ran)
+     * @return bytes read; 0 when nothing is there now; -1 at end of stream (then
+     *     {@link #handleEndOfStream()} ran), when the peer is gone or when the socket was
+     *     closed (then {@link #handleClose()} ran)
      * @throws IOException for errors other than a disconnect
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
@@ -676,7 +677,7 @@ public abstract class Dispatcher {
                 n = in.read(buffer);
             }
             if (n < 0) {
-                handleClose();
+                handleEndOfStream();
             } else if (n > 0 && timeouts != null) {
                 timeouts.lastRead = System.nanoTime();
             }
@@ -945,6 +946,16 @@ public abstract class Dispatcher {
     protected void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
         channel.close();
         logInfo("unhandled accepted event", "warning");
+    }
+
+    /**
+     * The peer ended its side of the stream: {@link #recv} read end of stream. The default
+     * calls {@link #handleClose()}, as Python does. {@link DispatcherWithSend} and
+     * {@link io.asyncore.chat.AsyncChat} override it to finish sending queued output first
+     * (see {@link OutputFlow}).
+     */
+    protected void handleEndOfStream() {
+        handleClose();
     }
 
     /**
