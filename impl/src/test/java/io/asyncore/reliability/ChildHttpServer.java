@@ -85,18 +85,7 @@ public final class ChildHttpServer {
         server.createSocket(AddressFamily.INET);
         server.bind(new InetSocketAddress("127.0.0.1", 0));
         server.listen(16);
-        Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // only the end matters
-                }
-            } catch (IOException e) {
-                // the parent is gone
-            }
-            Runtime.getRuntime().halt(0);
-        }, "stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        ChildServer.exitWhenStdinEnds();
         System.out.println("PORT " + ((InetSocketAddress) server.localAddress()).getPort());
         System.out.flush();
         try {

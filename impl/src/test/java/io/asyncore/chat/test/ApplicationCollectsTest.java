@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,41 +37,6 @@ class ApplicationCollectsTest {
     void close() {
         Asyncore.closeAll(map, true);
         Asyncore.closeAll();
-    }
-
-    /** Collects into its own buffer; records each message and the close. */
-    static final class Collecting extends AsyncChat {
-        final ByteArrayOutputStream current = new ByteArrayOutputStream();
-        final List<byte[]> messages = new ArrayList<>();
-        final List<Throwable> errors = new ArrayList<>();
-        byte[] atClose;
-
-        Collecting(SocketChannel channel, ChannelMap map) {
-            super(channel, map);
-        }
-
-        @Override
-        protected void collectIncomingData(byte[] data) {
-            current.write(data, 0, data.length);
-        }
-
-        @Override
-        protected void foundTerminator() {
-            messages.add(current.toByteArray());
-            current.reset();
-        }
-
-        @Override
-        public void handleError(Throwable error) {
-            errors.add(error);
-            super.handleError(error);
-        }
-
-        @Override
-        public void handleClose() {
-            atClose = current.toByteArray();
-            close();
-        }
     }
 
     private static byte[] random(int n, long seed) {
@@ -105,7 +69,7 @@ class ApplicationCollectsTest {
     void aTwoMebibyteCountTerminatorArrivesWhole() throws Exception {
         byte[] body = random(TWO_MIB, 1);
         try (ChannelPair pair = ChannelPair.open()) {
-            Collecting chat = new Collecting(pair.chat, map);
+            RecordingChat chat = new RecordingChat(pair.chat, map); // collects by itself
             chat.setTerminator(TWO_MIB); // a length-prefixed body
             AtomicReference<IOException> failure = new AtomicReference<>();
             Thread writer = write(pair.peer, body, false, failure);
@@ -123,7 +87,7 @@ class ApplicationCollectsTest {
     void aTwoMebibyteCollectUntilCloseArrivesWhole() throws Exception {
         byte[] body = random(TWO_MIB, 2);
         try (ChannelPair pair = ChannelPair.open()) {
-            Collecting chat = new Collecting(pair.chat, map);
+            RecordingChat chat = new RecordingChat(pair.chat, map); // collects by itself
             chat.setTerminator(null); // Python's set_terminator(None)
             AtomicReference<IOException> failure = new AtomicReference<>();
             Thread writer = write(pair.peer, body, true, failure);
@@ -131,7 +95,8 @@ class ApplicationCollectsTest {
             writer.join(30_000);
             assertNull(failure.get());
             assertEquals(List.of(), chat.errors);
-            assertArrayEquals(body, chat.atClose);
+            assertEquals(1, chat.closes);
+            assertArrayEquals(body, chat.current.toByteArray());
         }
     }
 
