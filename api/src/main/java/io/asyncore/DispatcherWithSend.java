@@ -152,6 +152,9 @@ public abstract class DispatcherWithSend extends Dispatcher {
             flow.report(e);
             return 0;
         }
+        if (isClosed()) {
+            return n; // handleWritabilityChanged closed it: nothing to queue for
+        }
         if (queue == null) {
             queue = new ArrayDeque<>();
         }

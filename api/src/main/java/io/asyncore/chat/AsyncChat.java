@@ -577,8 +577,8 @@ public abstract class AsyncChat extends Dispatcher {
         if (sabs <= 0) {
             throw new IllegalStateException("acOutBufferSize must be positive, got " + sabs);
         }
-        if (isClosed() || !count(data.remaining())) {
-            return;
+        if (isClosed() || !count(data.remaining()) || isClosed()) {
+            return; // closed, or closed now by the bound or by handleWritabilityChanged
         }
         int length = data.remaining();
         if (length > sabs) {
