@@ -586,7 +586,7 @@ public abstract class AsyncChat extends Dispatcher {
                 producerFifo.addLast(data.slice(data.position() + i, Math.min(sabs, length - i)));
             }
         } else {
-            producerFifo.addLast(data.slice());
+            producerFifo.addLast(data); // the chat's now: its position may move as it is sent
         }
         initiateSend();
     }
