@@ -106,7 +106,11 @@ class ApplicationCollectsTest {
      * counted, not kept, and answered with {@code 552} when it ends.
      */
     static final class SmtpReceiver extends AsyncChat {
-        /** smtpd's DATA_SIZE_DEFAULT: 32 MiB. */
+        /**
+         * smtpd's DATA_SIZE_DEFAULT, 33554432 (32 MiB): {@code python3.11 -c "import smtpd;
+         * print(smtpd.DATA_SIZE_DEFAULT)"}; the counting and the {@code 552} reply follow
+         * 3.11's {@code SMTPChannel.collect_incoming_data} and {@code found_terminator}.
+         */
         static final int DATA_SIZE_LIMIT = 33_554_432;
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         long numBytes;
