@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * <p><b>Half-close.</b> When the peer ends its side (end of stream) while output waits,
  * the owning dispatchers stop reading, finish sending, and only then call
  * {@code handleClose()}; if the output has not gone after {@link #drainTimeout()}
- * (30 s by default) they log one line and close anyway.
+ * (30 s by default) they close anyway, with one {@code logInfo(..., "warning")} line
+ * (quiet while {@code "warning"} is in the dispatcher's {@code ignoreLogTypes}, the
+ * default, as in Python).
  * Python's asyncore calls {@code handle_close} at once and drops the output.
  * {@code setDrainTimeout(Duration.ZERO)} restores that.
  *

@@ -14,6 +14,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -119,11 +120,49 @@ class HalfCloseTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"DispatcherWithSend", "AsyncChat"})
+    void aPeerThatHalfClosesAndNeverReadsIsClosedAfterTheDrainTimeout(String kind) throws Exception {
+        Dispatcher[] handler = new Dispatcher[1];
+        Net.Server server = new Net.Server(map, (c, m) -> {
+            Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Net.Echo(c, m);
+            flow(d).setDrainTimeout(Duration.ofMillis(300));
+            return handler[0] = d;
+        });
+        try (Logs logs = new Logs("io.asyncore.Dispatcher"); SocketChannel client = SocketChannel.open()) {
+            client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            client.connect(server.local());
+            client.configureBlocking(false);
+            ByteBuffer out = ByteBuffer.allocate(4 << 20);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (out.hasRemaining() && System.nanoTime() - deadline < 0) {
+                client.write(out);
+                Asyncore.loop(Duration.ofMillis(1), false, map, 1);
+            }
+            client.shutdownOutput(); // and never reads
+            while ((handler[0] == null || !flow(handler[0]).isDraining()) && System.nanoTime() - deadline < 0) {
+                Asyncore.loop(Duration.ofMillis(5), false, map, 1);
+            }
+            assertTrue(flow(handler[0]).isDraining(), "draining after the half-close");
+            assertTrue(!handler[0].readable(), "no reading while draining");
+            while (!handler[0].isClosed() && System.nanoTime() - deadline < 0) {
+                Asyncore.loop(Duration.ofMillis(20), false, map, 1);
+            }
+            assertTrue(handler[0].isClosed(), "closed once the drain timeout passed");
+            // logInfo(..., "warning"): quiet while "warning" is in ignoreLogTypes, as in Python
+            assertEquals(List.of(), logs.messages());
+        }
+    }
+
+    private static OutputFlow flow(Dispatcher d) {
+        return d instanceof AsyncChat chat ? chat.outputFlow() : ((Net.Echo) d).outputFlow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"DispatcherWithSend", "AsyncChat"})
     void aDrainTimeoutOfZeroDropsTheOutputAsPythonDoes(String kind) throws Exception {
         Dispatcher[] handler = new Dispatcher[1];
         Net.Server server = new Net.Server(map, (c, m) -> {
             Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Net.Echo(c, m);
-            OutputFlow flow = d instanceof AsyncChat chat ? chat.outputFlow() : ((Net.Echo) d).outputFlow();
+            OutputFlow flow = flow(d);
             assertEquals(OutputFlow.DEFAULT_DRAIN_TIMEOUT, flow.drainTimeout());
             flow.setDrainTimeout(Duration.ZERO);
             return handler[0] = d;
