@@ -2,6 +2,7 @@ package io.asyncore;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Flow control of one dispatcher's unsent output: the byte count, its bound, the opt-in
@@ -42,6 +43,7 @@ import java.util.function.Consumer;
  *
  * <p>Threading: belongs to its dispatcher's loop thread.
  */
+@ProviderType
 public final class OutputFlow {
 
     /** The default bound on unsent output per connection: 64 MiB. */
