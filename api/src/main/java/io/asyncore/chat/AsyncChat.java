@@ -773,7 +773,8 @@ public abstract class AsyncChat extends Dispatcher {
     /**
      * Python's {@code discard_buffers()}, for emergencies: drops buffered input,
      * {@link #bufferIncomingData kept} data, and the whole output queue, close mark
-     * included.
+     * included. If the peer had half-closed and the chat was finishing its output, it
+     * calls {@link #handleClose()} now.
      */
     public void discardBuffers() {
         clearInput();
@@ -781,6 +782,7 @@ public abstract class AsyncChat extends Dispatcher {
         incomingBytes = 0;
         producerFifo.clear();
         flow.reset();
+        drainedAfterHalfClose(); // after the peer's half-close nothing is left to wait for
     }
 
     /** Closes, and lets the queued output go. */
