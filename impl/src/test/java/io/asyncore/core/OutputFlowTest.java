@@ -160,6 +160,40 @@ class OutputFlowTest {
     }
 
     @Test
+    void pushOwnedQueuesTheCallersArrayAndPushCopies() throws Exception {
+        SocketChannel[] p = pair();
+        try (SocketChannel peer = p[1]) {
+            p[0].setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+            Chat chat = new Chat(p[0], map);
+            byte[] copied = new byte[1 << 20];
+            byte[] owned = new byte[1 << 20];
+            chat.push(copied);
+            chat.pushOwned(owned);
+            assertTrue(chat.pendingOutputBytes() > owned.length, "most of both waits: " + chat.pendingOutputBytes());
+            // the evidence of which form copied (a caller must not change an owned array)
+            Arrays.fill(copied, (byte) 1);
+            Arrays.fill(owned, (byte) 2);
+            byte[] got = drain(peer, 2 << 20);
+            assertArrayEquals(new byte[1 << 20], Arrays.copyOf(got, 1 << 20), "push copied: zeros arrive");
+            assertEquals(2, got[got.length - 1], "pushOwned did not copy: the late change arrives");
+            assertEquals(0, chat.pendingOutputBytes());
+        }
+    }
+
+    /** Runs passes and reads from the peer until {@code total} bytes arrived. */
+    private byte[] drain(SocketChannel peer, int total) throws IOException {
+        ByteBuffer all = ByteBuffer.allocate(total);
+        peer.configureBlocking(false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (all.hasRemaining() && System.nanoTime() - deadline < 0) {
+            Asyncore.loop(Duration.ofMillis(1), false, map, 1);
+            peer.read(all);
+        }
+        assertFalse(all.hasRemaining(), "only " + all.position() + " of " + total + " bytes arrived");
+        return all.array();
+    }
+
+    @Test
     void sendOwnedQueuesTheCallersBufferAndSendCopies() throws Exception {
         SocketChannel[] p = pair();
         try (SocketChannel peer = p[1]) {
@@ -174,15 +208,7 @@ class OutputFlowTest {
             // with an owned buffer; here it is the evidence).
             Arrays.fill(copied, (byte) 1);
             Arrays.fill(owned, (byte) 2);
-            ByteBuffer all = ByteBuffer.allocate(2 << 20);
-            peer.configureBlocking(false);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (all.hasRemaining() && System.nanoTime() - deadline < 0) {
-                Asyncore.loop(Duration.ofMillis(1), false, map, 1);
-                peer.read(all);
-            }
-            assertFalse(all.hasRemaining());
-            byte[] got = all.array();
+            byte[] got = drain(peer, 2 << 20);
             assertArrayEquals(new byte[1 << 20], Arrays.copyOf(got, 1 << 20), "send copied: zeros arrive");
             assertEquals(2, got[got.length - 1], "sendOwned did not copy: the late change arrives");
             assertEquals(0, d.pendingOutputBytes());
