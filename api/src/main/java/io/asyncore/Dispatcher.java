@@ -621,7 +621,7 @@ public abstract class Dispatcher {
      *
      * @param bufferSize the most bytes to read
      * @return the bytes read; empty when nothing is there now, or at end of stream (then
-     *     {@link #handleClose()} ran, as in Python)
+     *     {@link #handleEndOfStream()} ran: {@link #handleClose()} by default, as in Python)
      * @throws IOException for errors other than a disconnect
      */
     public byte[] recv(int bufferSize) throws IOException {
@@ -660,9 +660,10 @@ public abstract class Dispatcher {
      * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
      *
      * @param buffer where to put the bytes
-     * @return bytes read; 0 when nothing is there now; -1 at end of stream, when the peer
-     *     is gone, or when the socket was closed or (IPv4, IPv6) never connected (then
-     *     {@link #handleClose()} ran, as Python's ENOTCONN)
+     * @return bytes read; 0 when nothing is there now; -1 at end of stream (then
+     *     {@link #handleEndOfStream()} ran), when the peer is gone, or when the socket was
+     *     closed or (IPv4, IPv6) never connected (then {@link #handleClose()} ran, as
+     *     Python's ENOTCONN)
      * @throws IOException for errors other than a disconnect, such as EINVAL on a
      *     Unix-domain stream socket that never connected (as Linux and Python answer)
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
@@ -687,7 +688,7 @@ public abstract class Dispatcher {
                 n = in.read(buffer);
             }
             if (n < 0) {
-                handleClose();
+                handleEndOfStream();
             } else if (n > 0 && timeouts != null) {
                 timeouts.lastRead = System.nanoTime();
             }
@@ -965,6 +966,16 @@ public abstract class Dispatcher {
     protected void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
         channel.close();
         logInfo("unhandled accepted event", "warning");
+    }
+
+    /**
+     * The peer ended its side of the stream: {@link #recv} read end of stream. The default
+     * calls {@link #handleClose()}, as Python does. {@link DispatcherWithSend} and
+     * {@link io.asyncore.chat.AsyncChat} override it to finish sending queued output first
+     * (see {@link OutputFlow}).
+     */
+    protected void handleEndOfStream() {
+        handleClose();
     }
 
     /**

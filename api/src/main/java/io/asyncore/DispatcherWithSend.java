@@ -3,30 +3,40 @@ package io.asyncore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
+import java.util.ArrayDeque;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Python's {@code dispatcher_with_send}: a {@link Dispatcher} whose {@link #send} never
- * loses data. What the socket cannot take now is buffered and written, in order, as the
+ * loses data. What the socket cannot take now is queued and written, in order, as the
  * socket becomes writable, in slices of at most 64 KiB.
  *
- * <p>Backpressure (not in Python): the buffer has a high and a low watermark. Once more
- * than {@link #highWatermark()} bytes wait, {@link #readable()} answers false, so the
- * loop stops reading from this peer, until the buffer drains to {@link #lowWatermark()}
- * or less. A peer that sends requests but never reads the answers therefore cannot grow
- * this buffer much beyond the high watermark: the buffer holds at most the high mark
- * plus what one read handler sends. Defaults: {@value #DEFAULT_LOW_WATERMARK} bytes low
- * (one 64 KiB slice: the next writable event can empty the buffer) and
- * {@value #DEFAULT_HIGH_WATERMARK} bytes high (four slices: replies a few times larger
- * than a slice never pause reading). {@code setWatermarks(0, UNBOUNDED)} restores
- * Python's unbounded buffer.
+ * <p><b>Flow control</b> ({@link #outputFlow()}; see {@link OutputFlow} for the whole
+ * story). By default reading never pauses, as in Python, so a dispatcher that sends a
+ * lot before reading its answers (a bulk upload through an echo) cannot stall against a
+ * peer doing the same. Two things go beyond Python:
+ * <ul>
+ *   <li>a bound on unsent output, {@link OutputFlow#DEFAULT_MAX_OUTPUT_BYTES} (64 MiB)
+ *       unless {@linkplain OutputFlow#setMaxOutputBytes set}: a send that would pass it
+ *       queues nothing, reports a {@link LimitExceededException} naming
+ *       {@code maxOutputBytes} to {@link #handleError(Throwable)} and closes this
+ *       connection, so a peer that never reads cannot exhaust the heap;
+ *   <li>opt-in watermarks ({@link #setWatermarks(long, long)}): above the high mark
+ *       {@link #readable()} answers false and {@link #isWritable()} false, until the queue
+ *       drains to the low mark; {@link #handleWritabilityChanged(boolean)} hears each
+ *       change. For a dispatcher whose reads produce its output (an echo, a proxy), a peer
+ *       that never reads then costs at most the high mark plus one read's output.
+ * </ul>
+ * When the peer half-closes (end of stream) while output waits, the dispatcher stops
+ * reading, finishes sending and then calls {@link #handleClose()} (Python calls it at
+ * once and drops the output); {@link OutputFlow#setDrainTimeout} bounds the wait.
  *
- * <p>Overriding {@link #readable()}: combine with {@code super.readable()} (or test
- * {@link #aboveHighWatermark()}), or the bound is lost. A peer that stops reading while
- * reading is paused is seen only when a write fails; pair this with a
- * {@link TimeoutKind#WRITE_IDLE} timeout to drop it. A dispatcher that itself sends more
- * than the high mark before reading its answers (a bulk upload over an echo, say) must
- * raise its watermarks, or both sides can end up waiting for each other.
+ * <p>Copies: {@link #send(byte[])} and {@link #send(ByteBuffer)} copy what the socket does
+ * not take at once, so the caller may reuse its array; {@link #sendOwned(ByteBuffer)}
+ * queues the caller's buffer itself.
+ *
+ * <p>Overriding {@link #readable()}: combine with {@code super.readable()}, or the
+ * watermarks and the half-close drain lose their effect.
  */
 @ConsumerType
 public abstract class DispatcherWithSend extends Dispatcher {
@@ -34,19 +44,12 @@ public abstract class DispatcherWithSend extends Dispatcher {
     /** Python writes at most this many bytes per {@code send} call. */
     static final int SLICE = 65536;
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    /** The default low watermark: 64 KiB, one send slice. */
-    public static final int DEFAULT_LOW_WATERMARK = 64 * 1024;
-    /** The default high watermark: 256 KiB, four send slices. */
-    public static final int DEFAULT_HIGH_WATERMARK = 256 * 1024;
-    /** A high watermark that is never reached: Python's unbounded buffer. */
-    public static final int UNBOUNDED = Integer.MAX_VALUE;
-
-    private ByteBuffer outBuffer = EMPTY;
-    private int lowWatermark = DEFAULT_LOW_WATERMARK;
-    private int highWatermark = DEFAULT_HIGH_WATERMARK;
-    private boolean aboveHigh;
+    // Null only while a constructor still runs (the loop may already ask writable()).
+    private final OutputFlow flow = new OutputFlow(this, this::handleWritabilityChanged);
+    // Buffers waiting to be written, head first; made on first use.
+    private ArrayDeque<ByteBuffer> queue;
+    // The last queued buffer when it is our own copy with room to append; null otherwise.
+    private ByteBuffer tail;
 
     /** Without a socket, in the default map. */
     protected DispatcherWithSend() {
@@ -85,9 +88,10 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * Queues {@code data} and writes as much as the socket takes now (Python:
      * {@code self.out_buffer = self.out_buffer + data; self.initiate_send()}).
      *
-     * @param data the bytes to send; copied
+     * @param data the bytes to send; what the socket does not take at once is copied
      * @return the number of bytes accepted: {@code data.length}, or 0 on a closed dispatcher
-     *     (which calls {@link #handleClose()}, as Python's EBADF does)
+     *     (which calls {@link #handleClose()}, as Python's EBADF does) or when the output
+     *     bound was exceeded (then the connection is closed)
      * @throws IOException if writing fails with an error other than a disconnect
      */
     @Override
@@ -98,12 +102,33 @@ public abstract class DispatcherWithSend extends Dispatcher {
     /**
      * Queues the buffer's remaining bytes and writes as much as the socket takes now.
      *
-     * @param data the bytes to send; copied, its position moves to its limit
-     * @return the number of bytes accepted: all that remained, or 0 on a closed dispatcher
+     * @param data the bytes to send; what the socket does not take at once is copied, and
+     *     its position moves to its limit
+     * @return the number of bytes accepted: all that remained, or 0 as {@link #send(byte[])}
      * @throws IOException if writing fails with an error other than a disconnect
      */
     @Override
     public int send(ByteBuffer data) throws IOException {
+        return enqueue(data, false);
+    }
+
+    /**
+     * Like {@link #send(ByteBuffer)}, without the copy: the buffer itself is queued, so the
+     * caller must not touch it (nor the array behind it) again. Wrap an array with
+     * {@link ByteBuffer#wrap(byte[])} to hand it over.
+     *
+     * @param data the bytes to send, between position and limit; now the dispatcher's
+     * @return the number of bytes accepted, as {@link #send(byte[])}
+     * @throws IOException if writing fails with an error other than a disconnect
+     */
+    public int sendOwned(ByteBuffer data) throws IOException {
+        return enqueue(data, true);
+    }
+
+    private int enqueue(ByteBuffer data, boolean owned) throws IOException {
+        if (data == null) {
+            throw new NullPointerException("send: data is null");
+        }
         if (isClosed()) {
             // Python's send on a closed socket fails with EBADF, a disconnect: handle_close.
             // Nothing is buffered for a socket that will never write it.
@@ -111,105 +136,156 @@ public abstract class DispatcherWithSend extends Dispatcher {
             return 0;
         }
         int n = data.remaining();
-        append(data);
-        initiateSend();
-        if (outBuffer.remaining() > highWatermark) {
-            aboveHigh = true;
+        if (n == 0) {
+            return 0;
+        }
+        if (queue == null || queue.isEmpty()) {
+            // Nothing queued to go first: one slice straight from the caller's buffer.
+            sendSlice(data);
+            if (!data.hasRemaining() || isClosed()) {
+                return n;
+            }
+        }
+        try {
+            flow.add(data.remaining());
+        } catch (LimitExceededException e) {
+            flow.report(e);
+            return 0;
+        }
+        if (isClosed()) {
+            return n; // handleWritabilityChanged closed it: nothing to queue for
+        }
+        if (queue == null) {
+            queue = new ArrayDeque<>();
+        }
+        if (owned) {
+            queue.addLast(data);
+            tail = null;
+        } else {
+            copy(data);
         }
         return n;
     }
 
+    /** Appends a copy of data's remaining bytes, filling our own last buffer first. */
+    private void copy(ByteBuffer data) {
+        ByteBuffer last = tail;
+        if (last != null && last.capacity() - last.limit() >= data.remaining()) {
+            int position = last.position();
+            last.position(last.limit()).limit(last.capacity());
+            last.put(data);
+            last.limit(last.position()).position(position);
+            return;
+        }
+        ByteBuffer fresh = ByteBuffer.allocate(Math.max(SLICE, data.remaining()));
+        fresh.put(data).flip();
+        queue.addLast(fresh);
+        tail = fresh;
+    }
+
+    /** Writes at most one slice of {@code data}; answers the bytes written. */
+    private int sendSlice(ByteBuffer data) throws IOException {
+        int limit = data.limit();
+        data.limit(data.position() + Math.min(SLICE, data.remaining()));
+        try {
+            return super.send(data);
+        } finally {
+            data.limit(limit);
+        }
+    }
+
     /**
-     * Sets the watermarks that bound the output buffer; see the class javadoc.
+     * The flow control of this dispatcher's output: its bound, watermarks and half-close
+     * drain timeout, see {@link OutputFlow}.
+     *
+     * @return this dispatcher's flow
+     */
+    public final OutputFlow outputFlow() {
+        return flow;
+    }
+
+    /**
+     * Turns the watermarks on: {@code outputFlow().setWatermarks(low, high)}. Reading
+     * pauses once more than {@code high} bytes wait and resumes once at most {@code low}
+     * do; {@code setWatermarks(0, OutputFlow.UNBOUNDED)} turns them off (the default).
      *
      * @param low reading resumes once at most this many bytes wait
-     * @param high reading pauses once more than this many bytes wait; {@link #UNBOUNDED}
-     *     never pauses (Python's behaviour)
+     * @param high reading pauses once more than this many bytes wait
      * @throws IllegalArgumentException unless {@code 0 <= low <= high} and {@code high > 0}
      */
-    public void setWatermarks(int low, int high) {
-        if (low < 0 || high <= 0 || low > high) {
-            throw new IllegalArgumentException("setWatermarks: need 0 <= low <= high and high > 0, got low "
-                    + low + ", high " + high);
-        }
-        lowWatermark = low;
-        highWatermark = high;
-        int pending = outBuffer.remaining();
-        aboveHigh = pending > high || (aboveHigh && pending > low);
+    public void setWatermarks(long low, long high) {
+        flow.setWatermarks(low, high);
     }
 
     /**
-     * The low watermark.
+     * Whether the output is below the watermarks (always, while they are off): Netty's
+     * {@code isWritable()}. A dispatcher that reads regardless can stop producing while
+     * this is false.
      *
-     * @return bytes
+     * @return false from crossing the high watermark until draining to the low one
      */
-    public int lowWatermark() {
-        return lowWatermark;
-    }
-
-    /**
-     * The high watermark.
-     *
-     * @return bytes
-     */
-    public int highWatermark() {
-        return highWatermark;
-    }
-
-    /**
-     * Whether reading is paused because the output buffer went above the high watermark
-     * and has not yet drained to the low one.
-     *
-     * @return true while paused
-     */
-    public final boolean aboveHighWatermark() {
-        return aboveHigh;
+    public final boolean isWritable() {
+        return flow == null || flow.isWritable();
     }
 
     /**
      * How many bytes wait to be written: Python's {@code len(self.out_buffer)}.
      *
-     * @return the buffered byte count
+     * @return the queued byte count
      */
-    public int pendingBytes() {
-        return outBuffer.remaining();
+    public final long pendingOutputBytes() {
+        return flow == null ? 0 : flow.pendingBytes();
     }
 
     /**
-     * Writes one slice of up to 64 KiB from the buffer.
+     * Output crossed a watermark: {@code false} when more than the high mark waits,
+     * {@code true} when it drained to the low mark (Netty's
+     * {@code channelWritabilityChanged}). Never called while the watermarks are off. The
+     * default does nothing; {@link #readable()} already follows {@link #isWritable()}.
+     *
+     * @param writable the new {@link #isWritable()}
+     */
+    protected void handleWritabilityChanged(boolean writable) {
+        // nothing by default
+    }
+
+    /**
+     * Writes one slice of up to 64 KiB from the queue; once the queue empties after the
+     * peer's half-close, calls {@link #handleClose()}.
      *
      * @throws IOException if writing fails with an error other than a disconnect
      */
     protected void initiateSend() throws IOException {
-        if (!outBuffer.hasRemaining() || isClosed()) {
+        ByteBuffer head = queue == null ? null : queue.peekFirst();
+        if (head == null || isClosed()) {
             return;
         }
-        int limit = outBuffer.limit();
-        outBuffer.limit(outBuffer.position() + Math.min(SLICE, outBuffer.remaining()));
-        try {
-            super.send(outBuffer);
-        } finally {
-            outBuffer.limit(limit);
+        int sent = sendSlice(head);
+        if (isClosed()) {
+            return; // a disconnect: close() already let the queue go
         }
-        if (!outBuffer.hasRemaining()) {
-            // Drained: start again at the front, and give back memory a burst grew.
-            outBuffer = outBuffer.capacity() > SLICE ? EMPTY : outBuffer.clear().limit(0);
-        }
-        if (aboveHigh && outBuffer.remaining() <= lowWatermark) {
-            aboveHigh = false;
+        flow.remove(sent);
+        if (!head.hasRemaining()) {
+            queue.removeFirst();
+            if (head == tail) {
+                tail = null;
+            }
+            if (queue.isEmpty() && flow.drained()) {
+                handleClose();
+            }
         }
     }
 
     /**
-     * Readable unless the output buffer is above the high watermark (see the class
-     * javadoc). Subclasses that override this should answer
-     * {@code super.readable() && ...} to keep the bound.
+     * Readable unless the watermarks paused reading, or the peer ended its side and
+     * output is draining. Subclasses that override this should answer
+     * {@code super.readable() && ...}.
      *
-     * @return false while {@link #aboveHighWatermark()}
+     * @return {@link OutputFlow#allowsReading()}
      */
     @Override
     public boolean readable() {
-        return !aboveHigh;
+        return flow == null || flow.allowsReading();
     }
 
     @Override
@@ -220,26 +296,29 @@ public abstract class DispatcherWithSend extends Dispatcher {
     /** Writable while not yet connected (to see the connect) or while data waits. */
     @Override
     public boolean writable() {
-        return !connected || outBuffer.hasRemaining();
+        return !connected || (queue != null && !queue.isEmpty());
     }
 
-    private void append(ByteBuffer data) {
-        int pending = outBuffer.remaining();
-        int adding = data.remaining();
-        if (adding == 0) {
-            return;
+    /**
+     * End of stream from the peer: with output queued, stops reading and calls
+     * {@link #handleClose()} once it is written (or the drain timeout passed); otherwise
+     * calls it now.
+     */
+    @Override
+    protected void handleEndOfStream() {
+        if (!flow.endOfStream(queue != null && !queue.isEmpty())) {
+            handleClose();
         }
-        if (outBuffer.capacity() - outBuffer.limit() >= adding) {
-            int position = outBuffer.position();
-            outBuffer.position(outBuffer.limit()).limit(outBuffer.capacity());
-            outBuffer.put(data);
-            outBuffer.limit(outBuffer.position()).position(position);
-        } else if (outBuffer.capacity() >= pending + adding) {
-            outBuffer.compact().put(data).flip();
-        } else {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending + adding, outBuffer.capacity() * 2));
-            bigger.put(outBuffer).put(data).flip();
-            outBuffer = bigger;
+    }
+
+    /** Closes, and lets the queued output go. */
+    @Override
+    public void close() {
+        super.close();
+        if (flow != null) { // null if a constructor failed
+            flow.closed();
         }
+        queue = null;
+        tail = null;
     }
 }

@@ -2,6 +2,8 @@ package io.asyncore.chat;
 
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.LimitExceededException;
+import io.asyncore.OutputFlow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,43 +29,56 @@ import org.osgi.annotation.versioning.ConsumerType;
  *   <li>a byte count ({@link #setTerminator(long)}): it counts down as bytes arrive, and
  *       reads 0 after it fired (then everything is collected until a new terminator is
  *       set, as in Python);
- *   <li>none ({@link Terminator#NONE}, {@code setTerminator((byte[]) null)}): everything
- *       is collected until the peer closes.
+ *   <li>none ({@link Terminator#NONE}, {@code setTerminator(null)}): everything is
+ *       collected until the peer closes.
  * </ul>
  * Several messages in one read are all delivered in that read, and
  * {@code foundTerminator()} may change the terminator: the rest of the read is split at
  * the new one. This is Python 3.11's {@code handle_read}, edge for edge.
  *
- * <p><b>Bounded input</b> (beyond Python). A message may be at most
- * {@link #getMaxInputBytes()} bytes long, {@link #DEFAULT_MAX_INPUT_BYTES} (1 MiB) unless
- * {@link #setMaxInputBytes(long) set}: a peer that sends more without a terminator gets
- * {@link #handleError(Throwable)} with an {@link InputLimitExceededException} naming the
- * limit and its value, and the channel is closed. The rejected bytes never reach
- * {@code collectIncomingData}, and nothing more is read, so a subclass that buffers
- * its message holds at most the limit, and the chat itself at most one read of
- * {@code acInBufferSize} bytes plus a partial terminator. The limit counts the bytes
- * given to {@code collectIncomingData} since the last {@code foundTerminator()} (or
- * {@link #discardBuffers()}); it applies to every kind of terminator, including none and
- * counts, so a protocol that receives larger bodies raises it, or sets
- * {@link Long#MAX_VALUE} when {@code collectIncomingData} streams the bytes away.
+ * <p><b>Bounded input</b> (beyond Python). Every received byte reaches
+ * {@code collectIncomingData}; the chat itself holds at most the bytes that may start its
+ * delimiter plus one read. What can grow is the default collection
+ * ({@link #bufferIncomingData(byte[])} and {@link #getData()}, Python's
+ * {@code _collect_incoming_data} and {@code _get_data}): it may hold at most
+ * {@link #getMaxInputBytes()} bytes, {@link #DEFAULT_MAX_INPUT_BYTES} (64 MiB) unless
+ * {@link #setMaxInputBytes(long) set}. Past that the kept bytes are dropped,
+ * {@link #handleError(Throwable)} gets an {@link InputLimitExceededException} naming
+ * {@code maxInputBytes} and the amount, and the channel is closed. A subclass that
+ * collects by itself applies its own limit: it can count and answer as smtpd does
+ * ({@code 552} at the end of an oversized DATA) and keep the connection.
  *
  * <p><b>Memory.</b> Reads go through one buffer per loop thread, lent to one
  * {@code handleRead} at a time, so between reads a chat holds only the bytes that may
  * start its delimiter (Python's {@code ac_in_buffer}), not a 64 KiB buffer per
  * connection. Each piece given to {@code collectIncomingData} is a fresh array.
  *
- * <p><b>Output.</b> {@link #push(byte[])} and {@link #pushWithProducer(Producer)} append
- * to one queue (Python's {@code producer_fifo}); {@link #initiateSend()} writes it in
- * order, asking a producer for data only when it reaches the head of the queue, and
- * writing at most {@link #acOutBufferSize} bytes per {@code send}.
- * {@link #closeWhenDone()} closes the channel once everything queued before it is
- * written.
+ * <p><b>Output.</b> {@link #push(byte[])}, {@link #pushOwned(ByteBuffer)} and
+ * {@link #pushWithProducer(Producer)} append to one queue (Python's
+ * {@code producer_fifo}); {@link #initiateSend()} writes it in order, asking a producer
+ * for data only when it reaches the head of the queue, and writing at most
+ * {@link #acOutBufferSize} bytes per {@code send}. {@link #closeWhenDone()} closes the
+ * channel once everything queued before it is written. {@code push} copies its argument;
+ * {@code pushOwned} and producers' arrays are queued as they are.
+ *
+ * <p><b>Flow control</b> ({@link #outputFlow()}, as on
+ * {@link io.asyncore.DispatcherWithSend}; see {@link OutputFlow}). Unsent output is
+ * bounded, {@link OutputFlow#DEFAULT_MAX_OUTPUT_BYTES} (64 MiB) by default, counting a
+ * producer's data once it is pulled into the queue: a push past the bound queues nothing,
+ * reports a {@link LimitExceededException} naming {@code maxOutputBytes} to
+ * {@link #handleError(Throwable)}, and closes this channel only. Watermarks are opt-in
+ * ({@link #setWatermarks(long, long)}): above the high mark reading pauses and
+ * {@link #isWritable()} is false until the queue drains to the low mark, and
+ * {@link #handleWritabilityChanged(boolean)} hears both crossings. When the peer
+ * half-closes while output waits, the chat stops reading, finishes the queue (producers
+ * included) and then calls {@link #handleClose()}; Python calls it at once and drops the
+ * output.
  *
  * <p>Differences from Python, besides the input bound: the terminator starts as
  * {@link Terminator#NONE} (Python has no terminator attribute until
  * {@code set_terminator}, and reading before it fails); {@code use_encoding} and
  * {@code encoding} (text terminators and data) are not carried over: push bytes, and use
- * {@link Terminator#of(String)} for text delimiters; {@code push} copies its argument.
+ * {@link Terminator#of(String)} for text delimiters.
  *
  * <p>Threading: a chat belongs to its loop thread; call {@code push},
  * {@code setTerminator} and the rest from its hooks or through
@@ -79,14 +94,12 @@ public abstract class AsyncChat extends Dispatcher {
     public static final int DEFAULT_OUT_BUFFER_SIZE = 65536;
 
     /**
-     * The default bound on one incoming message: 1 MiB. Sixteen reads of
-     * {@link #DEFAULT_IN_BUFFER_SIZE}; far above the line and header limits of the
-     * protocols asynchat serves (SMTP's 1000-byte lines, HTTP servers' 8 to 64 KiB of
-     * headers), so legitimate peers do not hit it, and low enough that a thousand
-     * connections of a misbehaving peer cost at most about a gigabyte instead of all
-     * memory.
+     * The default bound on the default collection ({@link #bufferIncomingData(byte[])}):
+     * 64 MiB, the same as the output bound. Far above a normal message (a 32 MiB mail, a
+     * few MiB of HTTP body), so legitimate peers do not meet it; it stops one peer from
+     * exhausting the heap, not from sending large messages.
      */
-    public static final long DEFAULT_MAX_INPUT_BYTES = 1L << 20;
+    public static final long DEFAULT_MAX_INPUT_BYTES = 64L << 20;
 
     /** Python's {@code ac_in_buffer_size}: the most bytes one {@link #handleRead()} reads. */
     protected int acInBufferSize = DEFAULT_IN_BUFFER_SIZE;
@@ -115,14 +128,16 @@ public abstract class AsyncChat extends Dispatcher {
     private byte[] in = EMPTY;
     private int inStart;
     private int inEnd;
-    // Bytes given to collectIncomingData since the last terminator: what the bound limits.
-    private long collected;
 
-    // Python's incoming list, for bufferIncomingData / getData.
+    // Python's incoming list, for bufferIncomingData / getData, and its byte count.
     private final List<byte[]> incoming = new ArrayList<>();
+    private long incomingBytes;
+    // Set when bufferIncomingData passed the bound; reported after collectIncomingData.
+    private InputLimitExceededException overflow;
 
     // Python's producer_fifo: ByteBuffer (data to write), Producer, or CLOSE.
     private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
+    private final OutputFlow flow = new OutputFlow(this, this::handleWritabilityChanged);
 
     /** Without a socket, in the map being served here (see {@link Dispatcher}). */
     protected AsyncChat() {
@@ -179,12 +194,23 @@ public abstract class AsyncChat extends Dispatcher {
     /**
      * Python's {@code _collect_incoming_data}: keeps {@code data} in the chat's own list,
      * for subclasses whose {@link #collectIncomingData(byte[])} just calls this and whose
-     * {@link #foundTerminator()} calls {@link #getData()}.
+     * {@link #foundTerminator()} calls {@link #getData()}. The list may hold at most
+     * {@link #getMaxInputBytes()} bytes: past that, everything kept is dropped, and as
+     * {@code collectIncomingData} returns the chat reports an
+     * {@link InputLimitExceededException} to {@link #handleError(Throwable)} and closes.
      *
-     * @param data the bytes to keep
+     * @param data the bytes to keep; kept as they are, not copied
      */
     protected final void bufferIncomingData(byte[] data) {
+        if (data.length > maxInputBytes - incomingBytes) {
+            overflow = new InputLimitExceededException("maxInputBytes", maxInputBytes, incomingBytes + data.length,
+                    "terminator " + getTerminator());
+            incoming.clear();
+            incomingBytes = 0;
+            return;
+        }
         incoming.add(data);
+        incomingBytes += data.length;
     }
 
     /**
@@ -194,6 +220,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the bytes kept since the last call
      */
     protected final byte[] getData() {
+        incomingBytes = 0;
         if (incoming.size() == 1) {
             byte[] only = incoming.get(0);
             incoming.clear();
@@ -213,8 +240,9 @@ public abstract class AsyncChat extends Dispatcher {
      * Python's {@code set_terminator(bytes)}: messages end at {@code delimiter}, which may
      * have any length.
      *
-     * @param delimiter the delimiter (copied); null for {@link Terminator#NONE}, and an
-     *     empty one collects everything, as in Python
+     * @param delimiter the delimiter (copied); null ({@code setTerminator(null)}) for
+     *     {@link Terminator#NONE}, collect until the peer closes, and an empty one
+     *     collects everything, as in Python
      */
     public void setTerminator(byte[] delimiter) {
         terminator = Terminator.of(delimiter);
@@ -233,12 +261,13 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Sets any kind of terminator, such as one {@link #getTerminator()} returned earlier.
-     * For a literal null write {@code setTerminator(Terminator.NONE)}.
+     * Sets any kind of terminator, such as one {@link #getTerminator()} returned earlier
+     * or {@link Terminator#of(String)}. (Not an overload of {@code setTerminator}, so that
+     * Python's {@code set_terminator(None)}, {@code setTerminator(null)}, has one meaning.)
      *
      * @param terminator the terminator; null for {@link Terminator#NONE}
      */
-    public void setTerminator(Terminator terminator) {
+    public void useTerminator(Terminator terminator) {
         this.terminator = terminator == null ? Terminator.NONE : terminator;
     }
 
@@ -256,7 +285,8 @@ public abstract class AsyncChat extends Dispatcher {
     // ------------------------------------------------------------------ input bound
 
     /**
-     * The most bytes one message may have: see the class javadoc.
+     * The most bytes the default collection ({@link #bufferIncomingData(byte[])}) may
+     * hold: see the class javadoc.
      *
      * @return the bound, {@link #DEFAULT_MAX_INPUT_BYTES} unless set
      */
@@ -265,8 +295,8 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Sets the most bytes one message may have; {@link Long#MAX_VALUE} means no bound
-     * (Python's behaviour). Takes effect with the next bytes collected.
+     * Sets the most bytes the default collection may hold; {@link Long#MAX_VALUE} means no
+     * bound (Python's behaviour). Takes effect with the next bytes kept.
      *
      * @param maxInputBytes the bound, at least 1
      * @throws IllegalArgumentException if {@code maxInputBytes} is less than 1
@@ -279,15 +309,15 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * How much of the current, unfinished message the chat has seen: the bytes given to
-     * {@link #collectIncomingData(byte[])} since the last terminator, plus the bytes held
+     * How many received bytes the chat holds: those kept by
+     * {@link #bufferIncomingData(byte[])} since the last {@link #getData()}, plus those held
      * back as a possible start of the delimiter. Bounded by {@link #getMaxInputBytes()}
      * plus the delimiter's length.
      *
      * @return the byte count
      */
     public long pendingInputBytes() {
-        return collected + (inEnd - inStart);
+        return incomingBytes + (inEnd - inStart);
     }
 
     // ------------------------------------------------------------------ events
@@ -372,7 +402,6 @@ public abstract class AsyncChat extends Dispatcher {
                     }
                     consume((int) n);
                     terminator = Terminator.count(0);
-                    collected = 0;
                     foundTerminator();
                 }
             } else {
@@ -384,7 +413,6 @@ public abstract class AsyncChat extends Dispatcher {
                         return;
                     }
                     consume(index + delimiter.length);
-                    collected = 0;
                     // This does the Right Thing if the terminator is changed here.
                     foundTerminator();
                 } else {
@@ -410,29 +438,26 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Hands in[from, from + length) to collectIncomingData, unless that makes the message
-     * longer than the bound: then reports the error, closes, and answers false.
+     * Hands in[from, from + length) to collectIncomingData; if that made the default
+     * collection pass its bound, reports the error, closes, and answers false.
      */
     private boolean collect(int from, int length) throws IOException {
-        if (length > maxInputBytes - collected) {
-            long received = collected + length;
-            long limit = maxInputBytes;
-            String waiting = "terminator " + getTerminator();
-            clearInput();
-            collected = 0;
-            try {
-                handleError(new InputLimitExceededException("maxInputBytes", limit, received, waiting));
-            } finally {
-                if (!isClosed()) {
-                    close(); // the bound holds even if handleError keeps the channel
-                }
-            }
-            return false;
-        }
         byte[] data = Arrays.copyOfRange(in, from, from + length);
-        collected += length;
         collectIncomingData(data);
-        return true;
+        InputLimitExceededException exceeded = overflow;
+        if (exceeded == null) {
+            return true;
+        }
+        overflow = null;
+        clearInput();
+        try {
+            handleError(exceeded);
+        } finally {
+            if (!isClosed()) {
+                close(); // the bound holds even if handleError keeps the channel
+            }
+        }
+        return false;
     }
 
     /** Python's {@code ac_in_buffer = ac_in_buffer[k:]}, on whatever buffer is current now. */
@@ -465,14 +490,28 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Always true: Python's {@code readable} (its old predicate on the input buffer size
-     * is gone; the input bound takes its place).
+     * Python's {@code readable}, true, except while the watermarks pause reading or while
+     * output drains after the peer's half-close. Subclasses that override this should
+     * answer {@code super.readable() && ...}.
      *
-     * @return true
+     * @return {@link OutputFlow#allowsReading()}
      */
     @Override
     public boolean readable() {
-        return true;
+        OutputFlow f = flow; // null while a constructor runs on another thread
+        return f == null || f.allowsReading();
+    }
+
+    /**
+     * End of stream from the peer: with output queued, stops reading and calls
+     * {@link #handleClose()} once the queue is written (or the drain timeout passed);
+     * otherwise calls it now.
+     */
+    @Override
+    protected void handleEndOfStream() {
+        if (!flow.endOfStream(!producerFifo.isEmpty())) {
+            handleClose();
+        }
     }
 
     /**
@@ -491,7 +530,9 @@ public abstract class AsyncChat extends Dispatcher {
 
     /**
      * Python's {@code push(data)}: queues {@code data} (in slices of
-     * {@link #acOutBufferSize}) and writes as much as the socket takes now.
+     * {@link #acOutBufferSize}) and writes as much as the socket takes now. Past the
+     * output bound it queues nothing and closes (see the class javadoc); on a closed chat
+     * it queues nothing.
      *
      * @param data the bytes; copied, so the caller may reuse the array
      * @throws NullPointerException if {@code data} is null (Python's {@code TypeError})
@@ -501,19 +542,64 @@ public abstract class AsyncChat extends Dispatcher {
         if (data == null) {
             throw new NullPointerException("push: data is null; push takes bytes");
         }
+        pushOwned(ByteBuffer.wrap(data.clone()));
+    }
+
+    /**
+     * {@link #push(byte[])} without the copy: the array itself is queued, so the caller
+     * must not change it again.
+     *
+     * @param data the bytes; now the chat's
+     * @throws NullPointerException if {@code data} is null
+     * @throws IOException from a producer queued earlier
+     */
+    public void pushOwned(byte[] data) throws IOException {
+        if (data == null) {
+            throw new NullPointerException("pushOwned: data is null");
+        }
+        pushOwned(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * {@link #push(byte[])} without the copy: the buffer's remaining bytes are queued as
+     * they are (sliced, not copied), so the caller must not touch the buffer or its
+     * contents again.
+     *
+     * @param data the bytes between position and limit; now the chat's
+     * @throws NullPointerException if {@code data} is null
+     * @throws IOException from a producer queued earlier
+     */
+    public void pushOwned(ByteBuffer data) throws IOException {
+        if (data == null) {
+            throw new NullPointerException("pushOwned: data is null");
+        }
         int sabs = acOutBufferSize;
         if (sabs <= 0) {
             throw new IllegalStateException("acOutBufferSize must be positive, got " + sabs);
         }
-        byte[] copy = data.clone();
-        if (copy.length > sabs) {
-            for (int i = 0; i < copy.length; i += sabs) {
-                producerFifo.addLast(ByteBuffer.wrap(copy, i, Math.min(sabs, copy.length - i)).slice());
+        if (isClosed() || !count(data.remaining()) || isClosed()) {
+            return; // closed, or closed now by the bound or by handleWritabilityChanged
+        }
+        int length = data.remaining();
+        if (length > sabs) {
+            for (int i = 0; i < length; i += sabs) {
+                producerFifo.addLast(data.slice(data.position() + i, Math.min(sabs, length - i)));
             }
         } else {
-            producerFifo.addLast(ByteBuffer.wrap(copy));
+            producerFifo.addLast(data); // the chat's now: its position may move as it is sent
         }
         initiateSend();
+    }
+
+    /** Counts bytes joining the queue; past the output bound reports it, closes, answers false. */
+    private boolean count(long bytes) {
+        try {
+            flow.add(bytes);
+            return true;
+        } catch (LimitExceededException e) {
+            flow.report(e);
+            return false;
+        }
     }
 
     /**
@@ -565,6 +651,9 @@ public abstract class AsyncChat extends Dispatcher {
             if (first instanceof Producer producer) {
                 byte[] data = producer.more();
                 if (data != null && data.length > 0) {
+                    if (!count(data.length)) {
+                        return;
+                    }
                     producerFifo.addFirst(ByteBuffer.wrap(data));
                 } else {
                     producerFifo.remove(producer);
@@ -575,6 +664,7 @@ public abstract class AsyncChat extends Dispatcher {
             if (!buffer.hasRemaining()) {
                 // Python deletes the empty entry, "sends" b'' and returns
                 producerFifo.removeFirst();
+                drainedAfterHalfClose();
                 return;
             }
             int obs = acOutBufferSize;
@@ -583,19 +673,32 @@ public abstract class AsyncChat extends Dispatcher {
             }
             int limit = buffer.limit();
             buffer.limit(buffer.position() + Math.min(obs, buffer.remaining()));
+            int sent;
             try {
-                send(buffer);
+                sent = send(buffer);
             } catch (IOException e) {
                 handleError(e);
                 return;
             } finally {
                 buffer.limit(limit);
             }
+            if (isClosed()) {
+                return; // a disconnect: close() already let the queue go
+            }
+            flow.remove(sent);
             if (!buffer.hasRemaining() && producerFifo.peekFirst() == buffer) {
                 producerFifo.removeFirst();
+                drainedAfterHalfClose();
             }
             // we tried to send some actual data
             return;
+        }
+    }
+
+    /** The queue may have emptied: after the peer's half-close, that is the time to close. */
+    private void drainedAfterHalfClose() {
+        if (producerFifo.isEmpty() && flow.drained()) {
+            handleClose();
         }
     }
 
@@ -610,15 +713,87 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Python's {@code discard_buffers()}, for emergencies: drops buffered input (and the
-     * count toward the input bound), {@link #bufferIncomingData kept} data, and the whole
-     * output queue, close mark included.
+     * How many bytes wait in the output queue, counting a producer's data once it was
+     * pulled into the queue (producers not yet asked count nothing).
+     *
+     * @return the queued byte count
+     */
+    public final long pendingOutputBytes() {
+        OutputFlow f = flow;
+        return f == null ? 0 : f.pendingBytes();
+    }
+
+    /**
+     * The flow control of this chat's output: its bound, watermarks and half-close drain
+     * timeout, see {@link OutputFlow}.
+     *
+     * @return this chat's flow
+     */
+    public final OutputFlow outputFlow() {
+        return flow;
+    }
+
+    /**
+     * Turns the watermarks on: {@code outputFlow().setWatermarks(low, high)}. Reading
+     * pauses once more than {@code high} bytes wait and resumes once at most {@code low}
+     * do; {@code setWatermarks(0, OutputFlow.UNBOUNDED)} turns them off (the default).
+     *
+     * @param low reading resumes once at most this many bytes wait
+     * @param high reading pauses once more than this many bytes wait
+     * @throws IllegalArgumentException unless {@code 0 <= low <= high} and {@code high > 0}
+     */
+    public void setWatermarks(long low, long high) {
+        flow.setWatermarks(low, high);
+    }
+
+    /**
+     * Whether the output is below the watermarks (always, while they are off): Netty's
+     * {@code isWritable()}. A chat that reads regardless can stop producing while this
+     * is false.
+     *
+     * @return false from crossing the high watermark until draining to the low one
+     */
+    public final boolean isWritable() {
+        OutputFlow f = flow;
+        return f == null || f.isWritable();
+    }
+
+    /**
+     * Output crossed a watermark: {@code false} when more than the high mark waits,
+     * {@code true} when it drained to the low mark (Netty's
+     * {@code channelWritabilityChanged}). Never called while the watermarks are off. The
+     * default does nothing; {@link #readable()} already follows {@link #isWritable()}.
+     *
+     * @param writable the new {@link #isWritable()}
+     */
+    protected void handleWritabilityChanged(boolean writable) {
+        // nothing by default
+    }
+
+    /**
+     * Python's {@code discard_buffers()}, for emergencies: drops buffered input,
+     * {@link #bufferIncomingData kept} data, and the whole output queue, close mark
+     * included. If the peer had half-closed and the chat was finishing its output, it
+     * calls {@link #handleClose()} now.
      */
     public void discardBuffers() {
         clearInput();
-        collected = 0;
         incoming.clear();
+        incomingBytes = 0;
         producerFifo.clear();
+        flow.reset();
+        drainedAfterHalfClose(); // after the peer's half-close nothing is left to wait for
+    }
+
+    /** Closes, and lets the queued output go. */
+    @Override
+    public void close() {
+        super.close();
+        OutputFlow f = flow; // null if a constructor failed
+        if (f != null) {
+            f.closed();
+            producerFifo.clear();
+        }
     }
 
     // ------------------------------------------------------------------ helpers

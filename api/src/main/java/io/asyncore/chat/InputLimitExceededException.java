@@ -5,8 +5,11 @@ import io.asyncore.LimitExceededException;
 /**
  * A peer sent more input than an {@link AsyncChat} may buffer: a message (the bytes
  * between two terminators) grew past a limit, such as
- * {@link AsyncChat#getMaxInputBytes() maxInputBytes}. The chat reports it to
- * {@link AsyncChat#handleError(Throwable)} and closes the channel.
+ * {@link AsyncChat#getMaxInputBytes() maxInputBytes} of the default collection. The chat
+ * reports it to {@link AsyncChat#handleError(Throwable)} and closes the channel. A
+ * subclass that collects by itself may throw it from {@code collectIncomingData} or
+ * {@code foundTerminator} for a limit of its own (a line length, say); the loop then
+ * reports it to {@code handleError} as well.
  */
 public class InputLimitExceededException extends LimitExceededException {
 

@@ -10,9 +10,13 @@
  * order as the socket accepts them; {@link io.asyncore.chat.SimpleProducer} is Python's
  * {@code simple_producer}.
  *
- * <p>Beyond Python, input is bounded: a message longer than
- * {@link io.asyncore.chat.AsyncChat#getMaxInputBytes()} (1 MiB unless configured) is an
- * error ({@link io.asyncore.chat.InputLimitExceededException}) that closes the channel.
+ * <p>Beyond Python, memory per connection is bounded: the default collection
+ * ({@code bufferIncomingData}/{@code getData}) may hold at most
+ * {@link io.asyncore.chat.AsyncChat#getMaxInputBytes()} (64 MiB unless configured; past
+ * it an {@link io.asyncore.chat.InputLimitExceededException} closes the channel), and
+ * unsent output at most {@link io.asyncore.OutputFlow#maxOutputBytes()} (64 MiB unless
+ * configured). Watermarks that pause reading are opt-in; see
+ * {@link io.asyncore.OutputFlow}.
  *
  * <p>Threading: as for every dispatcher, all hooks run on the loop thread; call
  * {@code push} and friends there too (from a hook, or through

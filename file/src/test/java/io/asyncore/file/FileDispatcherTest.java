@@ -256,7 +256,7 @@ class FileDispatcherTest {
         FileDispatcher source = new FileDispatcher(in[0], map) {
             @Override
             public boolean readable() {
-                return client.isConnected() && !client.aboveHighWatermark();
+                return client.isConnected() && client.isWritable();
             }
 
             @Override

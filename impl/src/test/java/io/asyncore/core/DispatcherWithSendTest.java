@@ -81,10 +81,10 @@ class DispatcherWithSendTest {
             assertEquals(data.length, d.send(data));
             assertEquals(1, d.send("\n".getBytes()));
             long deadline = System.nanoTime() + Wait.LIMIT.toNanos();
-            while (d.pendingBytes() > 0 && System.nanoTime() - deadline < 0) {
+            while (d.pendingOutputBytes() > 0 && System.nanoTime() - deadline < 0) {
                 Asyncore.poll(Duration.ofMillis(10), null);
             }
-            assertEquals(0, d.pendingBytes(), "the out buffer drained");
+            assertEquals(0, d.pendingOutputBytes(), "the out buffer drained");
             assertFalse(d.writable(), "nothing more to write once connected and drained");
         } finally {
             t.join(Wait.LIMIT.toMillis() * 2);
@@ -126,6 +126,6 @@ class DispatcherWithSendTest {
         assertTrue(d.writable(), "Python: (not self.connected) or len(self.out_buffer)");
         d.createSocket(AddressFamily.INET);
         assertTrue(d.writable());
-        assertEquals(0, d.pendingBytes());
+        assertEquals(0, d.pendingOutputBytes());
     }
 }

@@ -37,6 +37,6 @@ class SendAfterCloseTest {
         d.close();
         assertEquals(0, d.send(new byte[1000]));
         assertEquals(1, d.closes);
-        assertEquals(0, d.pendingBytes());
+        assertEquals(0, d.pendingOutputBytes());
     }
 }

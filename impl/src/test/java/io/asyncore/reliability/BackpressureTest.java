@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.LimitExceededException;
+import io.asyncore.OutputFlow;
 import io.asyncore.TimeoutKind;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -23,8 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Output watermarks: a peer that sends but never reads cannot grow the server's buffer
- * beyond the high watermark plus one read's worth; Python's unbounded setting can.
+ * Output flow control of {@link DispatcherWithSend}: with the opt-in watermarks a peer
+ * that sends but never reads cannot grow the server's buffer beyond the high watermark
+ * plus one read's worth; by default reading never pauses (Python's behaviour) and the
+ * output bound ends such a peer's connection instead of exhausting the heap.
  */
 @ExtendWith(LeakCheck.class)
 class BackpressureTest {
@@ -42,7 +46,7 @@ class BackpressureTest {
         Asyncore.closeAll();
     }
 
-    private Net.Server server(int low, int high) throws IOException {
+    private Net.Server server(long low, long high) throws IOException {
         return new Net.Server(map, (c, m) -> {
             Net.Echo e = new Net.Echo(c, m);
             if (high > 0) {
@@ -54,7 +58,7 @@ class BackpressureTest {
     }
 
     /** Result of pushing bytes at a server that echoes to a client that does not read. */
-    record Push(long sent, int maxPending, boolean stalled) { }
+    record Push(long sent, long maxPending, boolean stalled) { }
 
     /**
      * Writes up to {@code limit} bytes from a client that never reads, running server passes
@@ -63,18 +67,23 @@ class BackpressureTest {
     private Push push(SocketChannel client, long limit) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
         long sent = 0;
-        int maxPending = 0;
+        long maxPending = 0;
         int idlePasses = 0;
         while (sent < limit && idlePasses < 300) {
             chunk.clear();
             if (limit - sent < chunk.capacity()) {
                 chunk.limit((int) (limit - sent));
             }
-            int n = client.write(chunk);
+            int n;
+            try {
+                n = client.write(chunk);
+            } catch (IOException e) {
+                break; // the server closed the connection (the output bound)
+            }
             sent += n;
             Asyncore.loop(Duration.ofMillis(1), false, map, 1);
             for (Net.Echo h : handlers) {
-                maxPending = Math.max(maxPending, h.pendingBytes());
+                maxPending = Math.max(maxPending, h.pendingOutputBytes());
             }
             idlePasses = n == 0 ? idlePasses + 1 : 0;
         }
@@ -82,32 +91,34 @@ class BackpressureTest {
     }
 
     private SocketChannel client(Net.Server server) throws IOException {
+        int before = handlers.size();
         SocketChannel client = SocketChannel.open(server.local());
         client.configureBlocking(false);
-        while (handlers.isEmpty()) {
+        while (handlers.size() == before) {
             Asyncore.loop(Duration.ofMillis(10), false, map, 1);
         }
         return client;
     }
 
     @Test
-    void aClientThatNeverReadsCannotGrowTheServersBuffer() throws Exception {
+    void withWatermarksAClientThatNeverReadsCannotGrowTheServersBuffer() throws Exception {
         // Heap in use via Runtime (java.management is not readable from this test module).
         Runtime memory = Runtime.getRuntime();
         System.gc();
         long heapBefore = memory.totalMemory() - memory.freeMemory();
-        Net.Server server = server(0, 0); // defaults
+        Net.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
         try (SocketChannel client = client(server)) {
             Net.Echo h = handlers.get(0);
-            assertEquals(DispatcherWithSend.DEFAULT_LOW_WATERMARK, h.lowWatermark());
-            assertEquals(DispatcherWithSend.DEFAULT_HIGH_WATERMARK, h.highWatermark());
+            assertEquals(OutputFlow.SUGGESTED_LOW_WATERMARK, h.outputFlow().lowWatermark());
+            assertEquals(OutputFlow.SUGGESTED_HIGH_WATERMARK, h.outputFlow().highWatermark());
             Push p = push(client, GIB);
             System.gc();
             long heapGrowth = memory.totalMemory() - memory.freeMemory() - heapBefore;
             assertTrue(p.stalled(), "the server kept reading: " + p);
-            assertTrue(h.aboveHighWatermark());
-            assertTrue(p.maxPending() <= h.highWatermark() + ONE_READ,
-                    "buffer grew to " + p.maxPending() + " bytes, high watermark " + h.highWatermark());
+            assertFalse(h.isWritable());
+            long high = h.outputFlow().highWatermark();
+            assertTrue(p.maxPending() <= high + ONE_READ,
+                    "buffer grew to " + p.maxPending() + " bytes, high watermark " + high);
             assertTrue(heapGrowth < 64L << 20, "heap grew by " + heapGrowth + " bytes");
             System.out.printf("backpressure: client stalled after %d bytes, server buffer peaked at %d bytes, heap +%d KiB%n",
                     p.sent(), p.maxPending(), heapGrowth >> 10);
@@ -115,16 +126,60 @@ class BackpressureTest {
     }
 
     @Test
-    void pythonsUnboundedBufferIsOneSettingAndDoesGrow() throws Exception {
-        Net.Server server = server(0, DispatcherWithSend.UNBOUNDED);
+    void byDefaultReadingNeverPausesAsInPython() throws Exception {
+        Net.Server server = server(0, 0); // defaults
         try (SocketChannel client = client(server)) {
+            assertEquals(OutputFlow.UNBOUNDED, handlers.get(0).outputFlow().highWatermark());
             client.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
             long limit = 32L << 20;
             Push p = push(client, limit);
             // Without the watermark the server reads everything and buffers what the client
             // does not take: the bound above is the watermark's doing, not the kernel's.
             assertFalse(p.stalled(), p.toString());
-            assertTrue(p.maxPending() > 4 * DispatcherWithSend.DEFAULT_HIGH_WATERMARK, p.toString());
+            assertTrue(p.maxPending() > 4 * OutputFlow.SUGGESTED_HIGH_WATERMARK, p.toString());
+            assertTrue(handlers.get(0).isWritable(), "no watermarks, always writable");
+        }
+    }
+
+    @Test
+    void byDefaultTheOutputBoundEndsOnlyThePeerThatNeverReads() throws Exception {
+        long bound = 4L << 20; // the 64 MiB default, scaled down to keep the test short
+        List<Throwable> errors = new ArrayList<>();
+        Net.Server server = new Net.Server(map, (c, m) -> {
+            Net.Echo e = new Net.Echo(c, m) {
+                @Override
+                public void handleError(Throwable error) {
+                    errors.add(error);
+                    super.handleError(error);
+                }
+            };
+            assertEquals(OutputFlow.DEFAULT_MAX_OUTPUT_BYTES, e.outputFlow().maxOutputBytes());
+            e.outputFlow().setMaxOutputBytes(bound);
+            handlers.add(e);
+            return e;
+        });
+        try (Logs logs = new Logs("io.asyncore.Dispatcher");
+                SocketChannel client = client(server);
+                SocketChannel other = client(server)) {
+            Net.Echo h = handlers.get(0);
+            Push p = push(client, 64L << 20);
+            assertTrue(h.isClosed(), "the connection that never reads was closed: " + p);
+            assertEquals(1, errors.size(), errors.toString());
+            LimitExceededException e = (LimitExceededException) errors.get(0);
+            assertEquals("maxOutputBytes", e.limitName());
+            assertEquals(bound, e.limit());
+            assertTrue(e.amount() > bound, e.getMessage());
+            assertTrue(p.maxPending() <= bound, "pending peaked at " + p.maxPending());
+            assertFalse(logs.messages().isEmpty(), "the limit was logged");
+            // the other connection is served as before
+            other.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            ByteBuffer back = ByteBuffer.allocate(3);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (back.hasRemaining() && System.nanoTime() - end < 0) {
+                Asyncore.loop(Duration.ofMillis(5), false, map, 1);
+                other.read(back);
+            }
+            assertArrayEquals(new byte[] {1, 2, 3}, back.array());
         }
     }
 
@@ -159,14 +214,14 @@ class BackpressureTest {
                     sent += client.write(out);
                 }
                 Asyncore.loop(Duration.ofMillis(1), false, map, 1);
-                if (h.aboveHighWatermark() && !wasPaused) {
+                if (!h.isWritable() && !wasPaused) {
                     paused++;
                 }
-                wasPaused = h.aboveHighWatermark();
-                assertTrue(h.pendingBytes() <= 64 * 1024 + ONE_READ, "pending " + h.pendingBytes());
+                wasPaused = !h.isWritable();
+                assertTrue(h.pendingOutputBytes() <= 64 * 1024 + ONE_READ, "pending " + h.pendingOutputBytes());
                 // Read only while the server is paused, so it keeps hitting its watermark and
                 // must resume by itself once the client drains it.
-                if (h.aboveHighWatermark() || sent >= total) {
+                if (!h.isWritable() || sent >= total) {
                     in.clear();
                     int n = client.read(in);
                     if (n > 0) {
@@ -179,17 +234,17 @@ class BackpressureTest {
             assertEquals(total, got);
             assertArrayEquals(sentDigest.digest(), gotDigest.digest(), "echo differs");
             assertTrue(paused > 0, "the watermark never paused reading");
-            assertFalse(h.aboveHighWatermark(), "reading resumed once drained");
+            assertTrue(h.isWritable(), "reading resumed once drained");
         }
     }
 
     @Test
     void aWriteIdleTimeoutDropsThePeerThatNeverReads() throws Exception {
-        Net.Server server = server(0, 0);
+        Net.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
         try (SocketChannel client = client(server)) {
             Net.Echo h = handlers.get(0);
             Push p = push(client, GIB); // stalls: reading paused, nothing can be written
-            assertTrue(p.stalled() && h.aboveHighWatermark(), p.toString());
+            assertTrue(p.stalled() && !h.isWritable(), p.toString());
             h.setIdleTimeout(TimeoutKind.WRITE_IDLE, Duration.ofMillis(300));
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!h.isClosed() && System.nanoTime() - end < 0) {

@@ -91,7 +91,7 @@ final class Child implements AutoCloseable {
         }
     }
 
-    private static String classPath() {
+    static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {Dispatcher.class, io.asyncore.spi.Engines.get().getClass(), ChildServer.class}) {
             entries.add(Path.of(location(c)).toString());

@@ -33,6 +33,18 @@ public final class ChildServer {
         preload();
         ChannelMap map = new ChannelMap("child");
         Net.Server server = new Net.Server(map, backlog, (c, m) -> new Net.Echo(c, m));
+        exitWhenStdinEnds();
+        long fds;
+        try (var list = Files.list(Path.of("/proc/self/fd"))) {
+            fds = list.count();
+        }
+        System.out.println("PORT " + ((java.net.InetSocketAddress) server.localAddress()).getPort() + " FDS " + fds);
+        System.out.flush();
+        Asyncore.loop(Duration.ofSeconds(30), false, map);
+    }
+
+    /** Halts this JVM once its stdin ends: the parent ended or let go. */
+    static void exitWhenStdinEnds() {
         Thread watcher = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
@@ -45,13 +57,6 @@ public final class ChildServer {
         }, "stdin-watcher");
         watcher.setDaemon(true);
         watcher.start();
-        long fds;
-        try (var list = Files.list(Path.of("/proc/self/fd"))) {
-            fds = list.count();
-        }
-        System.out.println("PORT " + ((java.net.InetSocketAddress) server.localAddress()).getPort() + " FDS " + fds);
-        System.out.flush();
-        Asyncore.loop(Duration.ofSeconds(30), false, map);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.asyncore.examples.file;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.OutputFlow;
 import io.asyncore.examples.Failure;
 import io.asyncore.file.FileDispatcher;
 import io.asyncore.file.FileWrapper;
@@ -95,7 +96,7 @@ public final class StdinToTcp {
 
         @Override
         public boolean readable() {
-            return !peer.aboveHighWatermark();
+            return peer.isWritable();
         }
 
         @Override
@@ -129,7 +130,7 @@ public final class StdinToTcp {
         Peer(ChannelMap map, Output out) {
             super(map);
             this.out = out;
-            setWatermarks(DEFAULT_LOW_WATERMARK, DEFAULT_HIGH_WATERMARK);
+            setWatermarks(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
         }
 
         void inputDone() {
@@ -138,7 +139,7 @@ public final class StdinToTcp {
 
         @Override
         public boolean readable() {
-            return out.pending() < DEFAULT_HIGH_WATERMARK;
+            return out.pending() < OutputFlow.SUGGESTED_HIGH_WATERMARK && !outputFlow().isDraining();
         }
 
         @Override
@@ -173,7 +174,7 @@ public final class StdinToTcp {
         @Override
         protected void handleWrite() throws IOException {
             super.handleWrite();
-            if (inputDone && !shutDown && connected && pendingBytes() == 0) {
+            if (inputDone && !shutDown && connected && pendingOutputBytes() == 0) {
                 shutDown = true;
                 ((SocketChannel) channel()).shutdownOutput();
             }

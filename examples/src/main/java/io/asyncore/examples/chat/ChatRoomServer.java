@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +22,15 @@ import java.util.Set;
  * <p>Protocol: lines end with {@code \n} (a {@code \r} before it is dropped, so
  * {@code telnet} and {@code nc -C} work); each complete line is sent unchanged, with
  * {@code \n}, to every other client, never back to its sender. A line longer than
- * {@link #MAX_LINE_BYTES} disconnects its sender (asynchat's input bound), and so does
- * a client that stops reading while more than {@link #MAX_QUEUED_LINES} lines wait for
- * it, so one bad client cannot make the server buffer without end.
+ * {@link #MAX_LINE_BYTES} disconnects its sender, and so does a client that stops
+ * reading while more than the high watermark of its output waits
+ * ({@link io.asyncore.OutputFlow#SUGGESTED_HIGH_WATERMARK}), so one bad client cannot make
+ * the server buffer without end. A client idle both ways for {@link #IDLE_TIMEOUT} (or
+ * what {@link #setClientIdleTimeout(Duration)} set) is closed, so silent connections do not
+ * pile up; asyncore itself has no idle timeout unless asked, as in Python.
+ *
+ * <p>Joins and leaves are logged at DEBUG (Python's {@code log}), one line each, so a
+ * flood of connections does not become a flood of log.
  *
  * <p>Threading: everything runs on the thread that serves the map; the room's set of
  * sessions is touched only there.
@@ -36,10 +43,11 @@ public class ChatRoomServer extends Dispatcher {
     public static final int DEFAULT_PORT = 8023;
     /** The longest line a client may send, {@code \r\n} excluded: 4 KiB. */
     public static final int MAX_LINE_BYTES = 4096;
-    /** How many lines may wait for a client that does not read before it is dropped. */
-    public static final int MAX_QUEUED_LINES = 10_000;
+    /** How long a client may neither send nor take anything before it is closed: 10 minutes. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Set<ChatSession> sessions = new LinkedHashSet<>();
+    private Duration idleTimeout = IDLE_TIMEOUT;
 
     /**
      * A chat room listening on {@code host:port}, in the map being served here (see
@@ -78,7 +86,7 @@ public class ChatRoomServer extends Dispatcher {
         // No map given: the session joins the map this server is served from.
         ChatSession session = new ChatSession(channel, this);
         sessions.add(session);
-        logInfo("joined: " + address + " (" + sessions.size() + " in the room)");
+        log("joined: " + address + " (" + sessions.size() + " in the room)");
     }
 
     /**
@@ -104,8 +112,27 @@ public class ChatRoomServer extends Dispatcher {
     /** A session closed: it leaves the room. */
     void left(ChatSession session) {
         if (sessions.remove(session)) {
-            logInfo("left: " + session.address() + " (" + sessions.size() + " in the room)");
+            log("left: " + session.address() + " (" + sessions.size() + " in the room)");
         }
+    }
+
+    /**
+     * Sets the idle timeout of clients that join from now on.
+     *
+     * @param timeout how long a client may neither send nor take anything; null or zero
+     *     keeps idle clients forever
+     */
+    public void setClientIdleTimeout(Duration timeout) {
+        idleTimeout = timeout;
+    }
+
+    /**
+     * The idle timeout of clients that join.
+     *
+     * @return the timeout, {@link #IDLE_TIMEOUT} unless set
+     */
+    public Duration clientIdleTimeout() {
+        return idleTimeout;
     }
 
     /**

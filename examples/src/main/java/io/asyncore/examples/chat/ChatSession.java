@@ -1,5 +1,7 @@
 package io.asyncore.examples.chat;
 
+import io.asyncore.OutputFlow;
+import io.asyncore.TimeoutKind;
 import io.asyncore.chat.AsyncChat;
 import io.asyncore.chat.InputLimitExceededException;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,13 @@ import java.util.Arrays;
 /**
  * One client of a {@link ChatRoomServer}: an {@link AsyncChat} that collects a line up to
  * {@code \n} and hands it to the room.
+ *
+ * <p>It collects by itself and applies the room's line limit as it goes, so it never
+ * holds more than one line plus one read. Its output has the suggested watermarks: a
+ * client that stops reading becomes unwritable once more than
+ * {@link OutputFlow#SUGGESTED_HIGH_WATERMARK} bytes wait for it, and the room drops it at
+ * the next line instead of queueing more. A client that neither speaks nor reads for
+ * {@link ChatRoomServer#IDLE_TIMEOUT} is closed.
  */
 public class ChatSession extends AsyncChat {
 
@@ -28,13 +37,17 @@ public class ChatSession extends AsyncChat {
         super(channel);
         this.room = room;
         setTerminator(NEWLINE);
-        // asynchat's bound doubles as the line-length limit; +1 for a trailing \r
-        setMaxInputBytes(ChatRoomServer.MAX_LINE_BYTES + 1);
+        setWatermarks(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
+        setIdleTimeout(TimeoutKind.ALL_IDLE, room.clientIdleTimeout());
     }
 
     @Override
-    protected void collectIncomingData(byte[] data) {
+    protected void collectIncomingData(byte[] data) throws IOException {
         line.write(data, 0, data.length);
+        // +1: a line may end with \r\n, and its \r arrives as data
+        if (line.size() > ChatRoomServer.MAX_LINE_BYTES + 1) {
+            throw tooLong(line.size());
+        }
     }
 
     @Override
@@ -45,19 +58,27 @@ public class ChatSession extends AsyncChat {
         if (n > 0 && text[n - 1] == '\r') {
             n--;
         }
+        if (n > ChatRoomServer.MAX_LINE_BYTES) {
+            throw tooLong(n);
+        }
         byte[] message = n == text.length ? text : Arrays.copyOf(text, n);
         room.relay(this, message);
     }
 
+    private static InputLimitExceededException tooLong(int bytes) {
+        return new InputLimitExceededException("MAX_LINE_BYTES", ChatRoomServer.MAX_LINE_BYTES, bytes, "line end \\n");
+    }
+
     /**
-     * Queues one line for this client, or drops the client if too many wait already.
+     * Queues one line for this client, or drops the client if it stopped reading: its
+     * output went above the high watermark and has not drained since.
      *
      * @param line the line with its {@code \n}
      * @throws IOException if writing fails
      */
     void deliver(byte[] line) throws IOException {
-        if (pendingOutputEntries() >= ChatRoomServer.MAX_QUEUED_LINES) {
-            logInfo("dropping " + address() + ": " + pendingOutputEntries() + " lines unread");
+        if (!isWritable()) {
+            log("dropping " + address() + ": " + pendingOutputBytes() + " bytes unread");
             close();
             return;
         }

@@ -138,6 +138,46 @@ class ChatRoomTest {
     }
 
     @Test
+    void theLineLimitIsExactly4096BytesWithoutTheLineEnd() throws Exception {
+        try (EventLoop loop = EventLoop.start("chat-room-test")) {
+            ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            String limit = "y".repeat(ChatRoomServer.MAX_LINE_BYTES);
+            try (Client listener = new Client(port(room)); Client a = new Client(port(room))) {
+                awaitSessions(loop, room, 2);
+                a.send(limit + "\n");
+                a.send(limit + "\r\n");
+                assertEquals(limit, listener.readLine(), "4,096 bytes and \\n pass");
+                assertEquals(limit, listener.readLine(), "4,096 bytes and \\r\\n pass");
+                a.send(limit + "z\n"); // 4,097 bytes without \r
+                awaitSessions(loop, room, 1);
+                assertTrue(endOfStreamOrReset(a), "a 4,097-byte line closes its sender");
+            }
+            try (Client listener = new Client(port(room)); Client b = new Client(port(room))) {
+                awaitSessions(loop, room, 2);
+                b.send(limit + "z\r\n"); // 4,097 bytes before \r\n
+                awaitSessions(loop, room, 1);
+                assertTrue(endOfStreamOrReset(b), "a 4,097-byte line closes its sender with \\r\\n too");
+                b.close();
+                listener.send("bye\n");
+            }
+        }
+    }
+
+    @Test
+    void aSilentClientIsClosedAfterTheIdleTimeout() throws Exception {
+        try (EventLoop loop = EventLoop.start("chat-room-test")) {
+            ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            assertEquals(ChatRoomServer.IDLE_TIMEOUT, room.clientIdleTimeout());
+            room.setClientIdleTimeout(java.time.Duration.ofMillis(300));
+            try (Client silent = new Client(port(room))) {
+                awaitSessions(loop, room, 1);
+                assertTrue(endOfStreamOrReset(silent), "closed by the room");
+                awaitSessions(loop, room, 0);
+            }
+        }
+    }
+
+    @Test
     void aClientThatLeavesIsForgotten() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());

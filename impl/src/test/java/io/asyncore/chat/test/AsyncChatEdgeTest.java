@@ -132,9 +132,10 @@ class AsyncChatEdgeTest {
         assertEquals("b'\\r\\n'", chat.getTerminator().toString());
         chat.setTerminator(7);
         assertEquals(Terminator.count(7), chat.getTerminator());
-        chat.setTerminator((byte[]) null);
+        chat.setTerminator(null); // Python's set_terminator(None): one meaning, collect until close
         assertEquals(Terminator.NONE, chat.getTerminator());
-        chat.setTerminator((Terminator) null);
+        chat.setTerminator(7);
+        chat.useTerminator(null);
         assertEquals(Terminator.NONE, chat.getTerminator());
         byte[] delimiter = b("qqq");
         chat.setTerminator(delimiter);
@@ -161,7 +162,7 @@ class AsyncChatEdgeTest {
         chat.setTerminator(b("\r\n"));
         chat.feed(b("hello\r"));
         assertEquals(List.of("hello"), strings(chat.pieces), "the \\r is held back");
-        assertEquals(1, chat.pendingInputBytes() - 5, "5 collected, 1 held");
+        assertEquals(1, chat.pendingInputBytes(), "1 held; the 5 collected are the subclass's");
         chat.feed(b("\nworld\r"), b("\r\n"));
         assertEquals(List.of("hello", "world\r"), strings(chat.messages));
     }
@@ -222,7 +223,7 @@ class AsyncChatEdgeTest {
             } else if (n == 2) {
                 c.setTerminator(b("\n"));
             } else {
-                c.setTerminator(Terminator.NONE);
+                c.useTerminator(Terminator.NONE);
             }
         };
         chat.feed(b("HEAD\r\nX: 1\r\n\r\nabcdeline\ntail"));
@@ -328,6 +329,7 @@ class AsyncChatEdgeTest {
 
     @Test
     void messageOfExactlyTheBoundPasses() throws IOException {
+        chat.defaultCollection = true;
         chat.setMaxInputBytes(8);
         chat.setTerminator(b("\n"));
         chat.feed(b("12345678\n87654321\n"));
@@ -338,6 +340,7 @@ class AsyncChatEdgeTest {
 
     @Test
     void messageOverTheBoundIsAnErrorThatCloses() throws IOException {
+        chat.defaultCollection = true;
         chat.setMaxInputBytes(8);
         chat.setTerminator(b("\n"));
         chat.feed(b("1234"), b("56789\nnever"));
@@ -348,13 +351,15 @@ class AsyncChatEdgeTest {
         assertEquals(8, e.limit());
         assertEquals(9, e.received());
         assertTrue(chat.isClosed());
-        assertEquals(List.of("1234"), strings(chat.pieces), "the piece that broke the bound is not delivered");
+        assertEquals(List.of("1234", "56789"), strings(chat.pieces),
+                "every byte reaches collectIncomingData; the bound is the default collection's");
         assertEquals(List.of(), chat.messages);
         assertEquals(0, chat.pendingInputBytes());
     }
 
     @Test
     void boundAppliesToCountsAndNoneToo() throws IOException {
+        chat.defaultCollection = true;
         chat.setMaxInputBytes(4);
         chat.setTerminator(10);
         chat.feed(b("12345"));
@@ -371,6 +376,7 @@ class AsyncChatEdgeTest {
                     errors.add(error); // and does not close
                 }
             };
+            stubborn.defaultCollection = true;
             stubborn.setMaxInputBytes(2);
             stubborn.feed(b("abc"));
             assertEquals(1, stubborn.errors.size());
@@ -382,20 +388,21 @@ class AsyncChatEdgeTest {
     void boundIsCheckedOnSetting() {
         assertThrows(IllegalArgumentException.class, () -> chat.setMaxInputBytes(0));
         assertEquals(AsyncChat.DEFAULT_MAX_INPUT_BYTES, chat.getMaxInputBytes());
-        assertEquals(1 << 20, AsyncChat.DEFAULT_MAX_INPUT_BYTES);
+        assertEquals(64 << 20, AsyncChat.DEFAULT_MAX_INPUT_BYTES);
         assertEquals(65536, AsyncChat.DEFAULT_IN_BUFFER_SIZE);
         assertEquals(65536, AsyncChat.DEFAULT_OUT_BUFFER_SIZE);
     }
 
     @Test
     void discardBuffersResetsTheBound() throws IOException {
+        chat.defaultCollection = true;
         chat.setMaxInputBytes(4);
         chat.setTerminator(b("\n"));
         chat.feed(b("abc"));
         chat.discardBuffers();
         chat.feed(b("defg\n"));
         assertEquals(List.of(), chat.errors);
-        assertEquals(List.of("abcdefg"), strings(chat.messages), "the subclass kept its own buffer");
+        assertEquals(List.of("defg"), strings(chat.messages), "the default collection was discarded");
     }
 
     @Test

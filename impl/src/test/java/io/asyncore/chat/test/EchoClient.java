@@ -23,7 +23,7 @@ class EchoClient extends AsyncChat {
         super(map);
         createSocket(AddressFamily.INET);
         connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
-        setTerminator(terminator);
+        useTerminator(terminator);
     }
 
     /** Sets Python's {@code ac_out_buffer_size}. */

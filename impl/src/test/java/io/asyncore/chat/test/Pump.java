@@ -11,14 +11,18 @@ final class Pump {
     private Pump() {}
 
     static void until(ChannelMap map, BooleanSupplier done, String what) {
-        for (int i = 0; i < 2_000 && !done.getAsBoolean(); i++) {
+        until(map, done, what, 2_000);
+    }
+
+    static void until(ChannelMap map, BooleanSupplier done, String what, int passes) {
+        for (int i = 0; i < passes && !done.getAsBoolean(); i++) {
             if (map.isEmpty()) {
                 break;
             }
             Asyncore.poll(Duration.ofMillis(10), map);
         }
         if (!done.getAsBoolean()) {
-            throw new AssertionError("not reached within 2000 passes: " + what);
+            throw new AssertionError("not reached within " + passes + " passes: " + what);
         }
     }
 }

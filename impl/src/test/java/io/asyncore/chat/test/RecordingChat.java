@@ -27,6 +27,11 @@ class RecordingChat extends AsyncChat {
     long maxPending;
     long maxHeldBySubclass;
     int closes;
+    /**
+     * When set, collected bytes go to the default collection ({@code bufferIncomingData},
+     * {@code getData}), which {@code maxInputBytes} bounds, instead of this chat's own.
+     */
+    boolean defaultCollection;
     /** Called at each terminator, after the message was recorded: may change the terminator. */
     Consumer<RecordingChat> onTerminator = c -> { };
 
@@ -89,14 +94,18 @@ class RecordingChat extends AsyncChat {
     @Override
     protected void collectIncomingData(byte[] data) {
         pieces.add(data);
-        current.write(data, 0, data.length);
+        if (defaultCollection) {
+            bufferIncomingData(data);
+        } else {
+            current.write(data, 0, data.length);
+        }
         maxHeldBySubclass = Math.max(maxHeldBySubclass, current.size());
         maxPending = Math.max(maxPending, pendingInputBytes());
     }
 
     @Override
     protected void foundTerminator() {
-        messages.add(current.toByteArray());
+        messages.add(defaultCollection ? getData() : current.toByteArray());
         current = new ByteArrayOutputStream();
         onTerminator.accept(this);
     }

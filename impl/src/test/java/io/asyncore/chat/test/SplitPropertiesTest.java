@@ -101,10 +101,10 @@ class SplitPropertiesTest {
             if (smallReads) {
                 chat.inBufferSize(inBufferSize);
             }
-            chat.setTerminator(protocol.isEmpty() ? Terminator.NONE : protocol.get(0).terminator());
+            chat.useTerminator(protocol.isEmpty() ? Terminator.NONE : protocol.get(0).terminator());
             chat.onTerminator = c -> {
                 int next = c.messages.size();
-                c.setTerminator(next < protocol.size() ? protocol.get(next).terminator() : Terminator.NONE);
+                c.useTerminator(next < protocol.size() ? protocol.get(next).terminator() : Terminator.NONE);
             };
 
             int at = 0;
