@@ -42,6 +42,8 @@ public abstract class ConfiguredLoopScenarios {
 
     static final String FACTORY_PID = "io.asyncore.loop";
     static final String DEFAULT_LOOP = "asyncore-default";
+    static final String DS_PID = "io.asyncore.examples.echo";
+    static final String DS_COMPONENT = "io.asyncore.examples.ds.EchoComponent";
 
     @Inject
     protected BundleContext context;
@@ -175,6 +177,55 @@ public abstract class ConfiguredLoopScenarios {
         assertFalse(command("loops").contains("refused"));
     }
 
+    // ------------------------------------------------------------------ Declarative Services
+
+    /**
+     * Bundle {@code io.asyncore.examples.ds}: a DS component that is a Dispatcher, its socket
+     * made in {@code @Activate}, configured through its own configuration (host, port,
+     * {@code asyncore.target}), is adopted by the loop it targets with no glue code, echoes,
+     * and is closed when its component goes away (configuration deleted).
+     */
+    @Test
+    public void aDeclarativeServicesComponentIsAdoptedByItsLoopAndClosedWithIt() throws Exception {
+        configure("alpha", Map.of());
+        EventLoop alpha = loop("alpha");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Configuration component = admin().getConfiguration(DS_PID, "?");
+        configurations.add(component);
+        component.update(new Hashtable<>(Map.of("host", "127.0.0.1", "port", port, "asyncore.target", "(name=alpha)")));
+        Dispatcher echo = Await.until("the component's Dispatcher service", () -> {
+            try {
+                var refs = context.getServiceReferences(Dispatcher.class, "(component.name=" + DS_COMPONENT + ")");
+                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+            } catch (InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Await.until("adopted by the loop it targets", () -> alpha.map().contains(echo));
+        try (Socket s = new Socket()) {
+            s.setSoTimeout((int) Await.TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            s.getOutputStream().write("ds".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("ds", new String(s.getInputStream().readNBytes(2), java.nio.charset.StandardCharsets.US_ASCII));
+            String channels = command("channels");
+            assertTrue(channels, channels.contains("loop alpha: 2 channels") && channels.contains("io.asyncore.examples.ds"));
+
+            component.delete();
+            Await.until("closed with its component", echo::isClosed);
+            assertEquals("end of stream: the accepted connection closed too", -1, s.getInputStream().read());
+        }
+        Await.until("out of the loop", () -> !alpha.map().contains(echo));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            throw new AssertionError("127.0.0.1:" + port + " still accepts connections");
+        } catch (java.net.ConnectException expected) {
+            // nothing listens any more
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Runs {@code asyncore:<function>} on the command service, as the shell does. */
@@ -193,12 +244,15 @@ public abstract class ConfiguredLoopScenarios {
         }
     }
 
-    private Configuration configure(String name, Map<String, String> values) throws IOException {
-        ConfigurationAdmin admin = Await.until("ConfigurationAdmin service", () -> {
+    private ConfigurationAdmin admin() {
+        return Await.until("ConfigurationAdmin service", () -> {
             ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
             return ref == null ? null : context.getService(ref);
         });
-        Configuration c = admin.getFactoryConfiguration(FACTORY_PID, name, "?");
+    }
+
+    private Configuration configure(String name, Map<String, String> values) throws IOException {
+        Configuration c = admin().getFactoryConfiguration(FACTORY_PID, name, "?");
         configurations.add(c);
         c.update(properties(name, values));
         return c;

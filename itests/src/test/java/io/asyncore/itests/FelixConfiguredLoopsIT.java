@@ -14,13 +14,13 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** {@link ConfiguredLoopScenarios} in Apache Felix 7.0.5 with Felix Config Admin. */
+/** {@link ConfiguredLoopScenarios} in Apache Felix 7.0.5 with Felix Config Admin and Felix SCR. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FelixConfiguredLoopsIT extends ConfiguredLoopScenarios {
 
     /**
-     * The framework: Config Admin first, then api and impl from this build.
+     * The framework: Config Admin and SCR, then api, impl and the DS example from this build.
      *
      * @return the options
      */
@@ -32,6 +32,11 @@ public class FelixConfiguredLoopsIT extends ConfiguredLoopScenarios {
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", Reactor.property("configadmin.version")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.api")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.impl")),
+                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
+                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
+                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", Reactor.property("scr.version")),
+                CoreOptions.bundle(Reactor.bundle("io.asyncore.examples.ds")),
                 junitBundles(),
                 cleanCaches());
     }

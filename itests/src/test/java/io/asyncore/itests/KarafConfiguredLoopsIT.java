@@ -19,7 +19,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * {@link ConfiguredLoopScenarios} in Apache Karaf, whose Config Admin is part of every
  * boot; plus the files Karaf users write: {@code etc/io.asyncore.loop-web.cfg}, and the
- * one feature {@code asyncore-loop-example} writes.
+ * one feature {@code asyncore-loop-example} writes; the DS example through feature
+ * {@code asyncore-example-ds}, which brings Karaf's own {@code scr} feature.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -35,7 +36,8 @@ public class KarafConfiguredLoopsIT extends ConfiguredLoopScenarios {
         return KarafWhiteboardIT.karaf(options(
                 editConfigurationFilePut("etc/io.asyncore.loop-web.cfg", "select.timeout.ms", "150"),
                 editConfigurationFilePut("etc/io.asyncore.loop-web.cfg", "thread.priority", "6"),
-                features(KarafWhiteboardIT.featureRepository(), "asyncore", "asyncore-loop-example")));
+                features(KarafWhiteboardIT.featureRepository(), "asyncore", "asyncore-loop-example",
+                        "asyncore-example-ds")));
     }
 
     /** An etc/io.asyncore.loop-NAME.cfg file runs a loop named NAME with its values. */
