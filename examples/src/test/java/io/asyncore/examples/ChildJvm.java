@@ -114,6 +114,22 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Writes one line to the child's standard input.
+     *
+     * @param line the line, without its end
+     * @throws IOException if the child no longer reads
+     */
+    void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the child's standard input: it reads end of input. */
+    void endInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /**
      * Waits for the child to end by itself.
      *
      * @param seconds the longest wait
