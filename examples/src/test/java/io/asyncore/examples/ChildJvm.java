@@ -37,10 +37,25 @@ final class ChildJvm implements AutoCloseable {
      * @throws IOException if it cannot start
      */
     static ChildJvm start(String... args) throws IOException {
+        return startIn(null, args);
+    }
+
+    /**
+     * Starts {@code java args...} in {@code directory}.
+     *
+     * @param directory the working directory, or null for this process's
+     * @param args the JVM arguments
+     * @return the running child
+     * @throws IOException if it cannot start
+     */
+    static ChildJvm startIn(Path directory, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         return new ChildJvm(builder.start());
     }
 

@@ -37,4 +37,41 @@ class ShellLauncherIT {
             felix.awaitExit(30);
         }
     }
+
+    /**
+     * target/felix, the Felix distribution made of Maven Central artifacts: bin/felix.jar
+     * starts the bundles of bundle/, File Install turns load/io.asyncore.loop-example.cfg
+     * into a configured loop, and the Gogo shell lists both loops.
+     */
+    @Test
+    void theFelixDistributionRunsTheDefaultAndTheConfiguredLoop() throws Exception {
+        java.nio.file.Path felixHome = ChildJvm.requiredFile("examples.felix");
+        try (ChildJvm felix = ChildJvm.startIn(felixHome, "-jar", "bin/felix.jar")) {
+            felix.awaitLine(l -> l.contains("Welcome to Apache Felix Gogo"), 60);
+            // File Install applies load/ shortly after start: ask until the loop is listed
+            boolean listed = false;
+            for (int attempt = 0; attempt < 100 && !listed; attempt++) {
+                felix.type("asyncore:loops");
+                Thread.sleep(100);
+                listed = felix.output().lines().anyMatch(l -> l.startsWith("example ") && l.endsWith("running"));
+            }
+            assertTrue(listed, felix.output());
+            assertTrue(felix.output().lines().anyMatch(l -> l.startsWith("asyncore-default") && l.endsWith("running")),
+                    felix.output());
+            felix.endInput();
+            felix.awaitExit(30);
+        } finally {
+            deleteTree(felixHome.resolve("felix-cache"));
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (java.nio.file.Files.exists(dir)) {
+            try (var paths = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
+    }
 }
