@@ -177,6 +177,32 @@ public abstract class ConfiguredLoopScenarios {
         assertFalse(command("loops").contains("refused"));
     }
 
+    /**
+     * Stopping {@code io.asyncore.impl} stops the configured loops too, leaving their
+     * registered dispatchers open; the restarted bundle starts them again from their
+     * configurations and they adopt the same dispatchers.
+     */
+    @Test
+    public void aRestartedImplRestartsTheConfiguredLoopsAndReadoptsTheirDispatchers() throws Exception {
+        configure("alpha", Map.of());
+        EventLoop before = loop("alpha");
+        Recorder listener = register(new Recorder(), "(name=alpha)");
+        Await.until("adopted", () -> before.map().contains(listener));
+        org.osgi.framework.Bundle impl = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "io.asyncore.impl".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        impl.stop();
+        try {
+            assertTrue("the configured loop stopped with the bundle", before.isClosed());
+            assertEquals(null, loopReference("alpha"));
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("alpha")));
+            assertFalse("detached, not closed: its service is still registered", listener.isClosed());
+        } finally {
+            impl.start();
+        }
+        Await.until("adopted by the restarted alpha", () -> loop("alpha").map().contains(listener));
+        assertEquals("alpha", listener.acceptingThread());
+    }
+
     // ------------------------------------------------------------------ Declarative Services
 
     /**

@@ -82,6 +82,12 @@ public final class Activator implements BundleActivator {
             }
             commandsRegistration = null;
         }
+        if (whiteboard != null) {
+            // First: detaches registered dispatchers from every loop, configured ones too, so
+            // that a new loop can adopt them and none is reported as left without a loop.
+            whiteboard.close();
+            whiteboard = null;
+        }
         if (configurations != null) {
             try {
                 configurations.close(); // stops the configured loops
@@ -89,10 +95,6 @@ public final class Activator implements BundleActivator {
                 LOG.log(Level.WARNING, "stopping the configured loops failed", e);
             }
             configurations = null;
-        }
-        if (whiteboard != null) {
-            whiteboard.close(); // detaches registered dispatchers so that a new loop can adopt them
-            whiteboard = null;
         }
         if (defaultLoop != null) {
             defaultLoop.stop(); // unregisters, closes what is left in the map, joins the thread
