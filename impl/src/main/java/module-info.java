@@ -5,11 +5,13 @@
  *
  * <p>{@code osgi.core} is needed only by the bundle activator (package
  * {@code io.asyncore.impl.osgi}), which runs only inside a framework: on a plain module
- * path the jar works without any OSGi jar.
+ * path the jar works without any OSGi jar. {@code org.osgi.service.cm} is used only when
+ * a framework offers Config Admin (configured loops).
  */
 module io.asyncore.impl {
     requires io.asyncore.api;
     requires static osgi.core;
+    requires static org.osgi.service.cm;
 
     provides io.asyncore.spi.Engine with io.asyncore.impl.SelectorEngine;
 }

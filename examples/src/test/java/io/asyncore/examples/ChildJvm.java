@@ -37,10 +37,26 @@ final class ChildJvm implements AutoCloseable {
      * @throws IOException if it cannot start
      */
     static ChildJvm start(String... args) throws IOException {
+        return startIn(null, args);
+    }
+
+    /**
+     * Starts {@code java args...} in {@code directory}.
+     *
+     * @param directory the working directory, or null for this process's
+     * @param args the JVM arguments
+     * @return the running child
+     * @throws IOException if it cannot start
+     */
+    static ChildJvm startIn(Path directory, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(args));
-        return run(command);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return new ChildJvm(builder.start());
     }
 
     /**
@@ -121,6 +137,22 @@ final class ChildJvm implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(lines, left);
             }
         }
+    }
+
+    /**
+     * Writes one line to the child's standard input.
+     *
+     * @param line the line, without its end
+     * @throws IOException if the child no longer reads
+     */
+    void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the child's standard input: it reads end of input. */
+    void endInput() throws IOException {
+        process.getOutputStream().close();
     }
 
     /**

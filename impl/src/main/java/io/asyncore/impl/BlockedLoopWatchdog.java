@@ -42,13 +42,13 @@ final class BlockedLoopWatchdog implements Runnable {
     }
 
     /**
-     * Starts watching {@code loopThread}, unless the configured threshold is 0.
+     * Starts watching {@code loopThread}, unless {@code threshold} is 0.
      *
+     * @param threshold how long a pass may take, such as {@link #threshold()}
      * @return the running watchdog, or null when turned off
-     * @throws IllegalArgumentException naming the property when its value is malformed
      */
-    static BlockedLoopWatchdog start(String loopName, Thread loopThread, TimerQueue clock) {
-        long millis = threshold().toMillis();
+    static BlockedLoopWatchdog start(String loopName, Thread loopThread, TimerQueue clock, Duration threshold) {
+        long millis = threshold.toMillis();
         if (millis == 0) {
             return null;
         }

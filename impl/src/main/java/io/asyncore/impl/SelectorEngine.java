@@ -22,6 +22,27 @@ public final class SelectorEngine implements Engine {
 
     @Override
     public EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException {
-        return SelectorEventLoop.start(name, selectTimeout);
+        return SelectorEventLoop.start(name, selectTimeout, BlockedLoopWatchdog.threshold(), Thread.NORM_PRIORITY);
+    }
+
+    /**
+     * Starts a loop with settings beyond the {@link Engine} contract, as configured loops
+     * inside OSGi have them.
+     *
+     * @param name the loop's name, also its thread's name
+     * @param selectTimeout the longest one wait for readiness may block (positive)
+     * @param blockedThreshold how long one pass may hold the loop thread before it is logged
+     *     with the thread's stack; zero turns the watchdog off, null means the default
+     *     (system property {@code asyncore.blocked.threshold.ms}, else 2 s)
+     * @param threadPriority the loop thread's priority, {@link Thread#MIN_PRIORITY} to
+     *     {@link Thread#MAX_PRIORITY}
+     * @return the running loop
+     * @throws IOException if the operating system refuses a selector
+     * @throws IllegalArgumentException if a setting is out of range
+     */
+    public EventLoop startEventLoop(String name, Duration selectTimeout, Duration blockedThreshold,
+            int threadPriority) throws IOException {
+        return SelectorEventLoop.start(name, selectTimeout,
+                blockedThreshold == null ? BlockedLoopWatchdog.threshold() : blockedThreshold, threadPriority);
     }
 }

@@ -41,10 +41,19 @@ final class SelectorEventLoop implements EventLoop {
         this.thread = new Thread(this::run, name);
     }
 
-    static SelectorEventLoop start(String name, Duration selectTimeout) throws IOException {
+    static SelectorEventLoop start(String name, Duration selectTimeout, Duration blockedThreshold, int priority)
+            throws IOException {
+        if (blockedThreshold == null || blockedThreshold.isNegative()) {
+            throw new IllegalArgumentException("blocked-loop threshold must be 0 or more, got " + blockedThreshold);
+        }
+        if (priority < Thread.MIN_PRIORITY || priority > Thread.MAX_PRIORITY) {
+            throw new IllegalArgumentException("thread priority must be " + Thread.MIN_PRIORITY + " to "
+                    + Thread.MAX_PRIORITY + ", got " + priority);
+        }
         SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
+        loop.thread.setPriority(priority);
         loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
-        loop.watchdog = BlockedLoopWatchdog.start(name, loop.thread, loop.map.timers());
+        loop.watchdog = BlockedLoopWatchdog.start(name, loop.thread, loop.map.timers(), blockedThreshold);
         loop.thread.start();
         return loop;
     }

@@ -1,6 +1,7 @@
 package io.asyncore.itests;
 
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.vmOptions;
@@ -41,11 +42,25 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
      */
     @Configuration
     public Option[] config() {
+        return karaf(options(features(featureRepository(), "asyncore", "asyncore-file")));
+    }
+
+    /** The feature repository of this build. */
+    static MavenArtifactUrlReference featureRepository() {
+        return maven().groupId("io.asyncore").artifactId("io.asyncore.features")
+                .type("xml").classifier("features").version(Reactor.version());
+    }
+
+    /**
+     * Karaf from its distribution, made to boot on JDK 24+, plus {@code extra} options.
+     *
+     * @param extra more options, such as the features to install
+     * @return the options
+     */
+    static Option[] karaf(Option... extra) {
         String version = Reactor.version();
         MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
                 .type("tar.gz").version(Reactor.property("karaf.version"));
-        MavenArtifactUrlReference repo = maven().groupId("io.asyncore").artifactId("io.asyncore.features")
-                .type("xml").classifier("features").version(version);
         Reactor.url("io.asyncore.features", "features", "xml"); // fail early if the build did not copy it
         String reactorRepo = Reactor.repository().toURI() + "@id=asyncore-reactor@snapshots";
         File unpack = new File(Reactor.property("project.build.directory"), "karaf");
@@ -65,7 +80,7 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
                         String.valueOf(SELECT_TIMEOUT_MS)),
                 // the probe runs in Karaf's JVM: hand it the version the driver knows
                 editConfigurationFilePut("etc/system.properties", "asyncore.version", version),
-                features(repo, "asyncore", "asyncore-file"),
+                composite(extra),
                 vmOptions(jdkFlags()));
     }
 

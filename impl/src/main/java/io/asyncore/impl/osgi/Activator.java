@@ -3,26 +3,29 @@ package io.asyncore.impl.osgi;
 import io.asyncore.EventLoop;
 import io.asyncore.impl.SelectorEngine;
 import io.asyncore.spi.Engines;
-import java.util.Hashtable;
-import java.util.Map;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 
 /**
  * Bundle {@code io.asyncore.impl}: installs the Selector engine, starts the framework's
- * loop (named by framework property {@value LoopConfig#NAME}, default
+ * default loop (named by framework property {@value LoopConfig#NAME}, default
  * {@value LoopConfig#DEFAULT_NAME}), publishes it as an {@link EventLoop} service, runs
- * the dispatcher whiteboard and the shell commands. Stopping the bundle undoes all of
- * it, in reverse, and joins the loop thread.
+ * the dispatcher whiteboard and the shell commands, and, when Config Admin is there, runs
+ * one more loop per factory configuration {@value LoopConfig#FACTORY_PID}. Stopping the
+ * bundle undoes all of it, in reverse, and joins the loop threads.
  */
 public final class Activator implements BundleActivator {
 
+    private static final System.Logger LOG = System.getLogger(Activator.class.getName());
+
     private SelectorEngine engine;
-    private EventLoop loop;
-    private ServiceRegistration<EventLoop> loopRegistration;
+    private ServedLoop defaultLoop;
     private Whiteboard whiteboard;
+    private AutoCloseable configurations;
     private ServiceRegistration<?> commandsRegistration;
 
     /** Made by the framework. */
@@ -34,52 +37,72 @@ public final class Activator implements BundleActivator {
         engine = new SelectorEngine();
         Engines.install(engine);
         try {
-            loop = engine.startEventLoop(config.name(), config.selectTimeout());
-            Hashtable<String, Object> properties = new Hashtable<>(Map.of(
-                    LoopConfig.NAME, config.name(),
-                    "name", config.name(),
-                    LoopConfig.SELECT_TIMEOUT_MS, config.selectTimeout().toMillis(),
-                    Constants.SERVICE_DESCRIPTION, "asyncore event loop " + config.name()));
-            whiteboard = new Whiteboard(context, loop, properties);
-            loopRegistration = context.registerService(EventLoop.class, SharedLoop.of(loop), properties);
+            defaultLoop = ServedLoop.start(engine, config, null);
+            whiteboard = new Whiteboard(context, defaultLoop);
+            defaultLoop.publish(context);
             whiteboard.open();
+            if (configAdminWired()) {
+                configurations = LoopConfigurations.open(context, engine, whiteboard, config.name());
+            }
             commandsRegistration = context.registerService(Object.class.getName(),
-                    new Commands(context, loop, whiteboard), Commands.properties());
+                    new Commands(context, whiteboard, refusals(configurations)), Commands.properties());
         } catch (Exception | Error e) {
             stop(context);
             throw e;
         }
     }
 
+    /** The configurations' refusals, or none without Config Admin. */
+    @SuppressWarnings("unchecked")
+    private static Supplier<List<String>> refusals(AutoCloseable configurations) {
+        return configurations instanceof Supplier<?> s ? (Supplier<List<String>>) s : List::of;
+    }
+
+    /**
+     * Whether package {@code org.osgi.service.cm} is wired to this bundle (its import is
+     * optional): only then may {@link LoopConfigurations} be loaded.
+     */
+    private static boolean configAdminWired() {
+        try {
+            Class.forName("org.osgi.service.cm.ManagedServiceFactory", false, Activator.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.log(Level.DEBUG, "no Config Admin API: only the default loop runs");
+            return false;
+        }
+    }
+
     @Override
     public void stop(BundleContext context) {
         if (commandsRegistration != null) {
-            unregister(commandsRegistration);
+            try {
+                commandsRegistration.unregister();
+            } catch (IllegalStateException e) {
+                // already unregistered
+            }
             commandsRegistration = null;
         }
         if (whiteboard != null) {
-            whiteboard.close(); // detaches registered dispatchers so that a new loop can adopt them
+            // First: detaches registered dispatchers from every loop, configured ones too, so
+            // that a new loop can adopt them and none is reported as left without a loop.
+            whiteboard.close();
             whiteboard = null;
         }
-        if (loopRegistration != null) {
-            unregister(loopRegistration);
-            loopRegistration = null;
+        if (configurations != null) {
+            try {
+                configurations.close(); // stops the configured loops
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping the configured loops failed", e);
+            }
+            configurations = null;
         }
-        if (loop != null) {
-            loop.close(); // closes what is left in the map and joins the thread
-            loop = null;
+        if (defaultLoop != null) {
+            defaultLoop.stop(); // unregisters, closes what is left in the map, joins the thread
+            defaultLoop = null;
         }
         if (engine != null) {
             Engines.uninstall(engine);
             engine = null;
-        }
-    }
-
-    private static void unregister(ServiceRegistration<?> registration) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            // already unregistered
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -26,13 +27,13 @@ public final class Commands {
     static final String[] FUNCTIONS = {"loops", "channels", "unadopted"};
 
     private final BundleContext context;
-    private final EventLoop loop;
     private final Whiteboard whiteboard;
+    private final Supplier<List<String>> refusals;
 
-    Commands(BundleContext context, EventLoop loop, Whiteboard whiteboard) {
+    Commands(BundleContext context, Whiteboard whiteboard, Supplier<List<String>> refusals) {
         this.context = context;
-        this.loop = loop;
         this.whiteboard = whiteboard;
+        this.refusals = refusals;
     }
 
     /** The service properties that make Gogo and the Karaf shell pick the commands up. */
@@ -47,7 +48,8 @@ public final class Commands {
     /**
      * {@code asyncore:loops}: every {@link EventLoop} service in the framework.
      *
-     * @return one line per loop: name, service id, providing bundle, dispatchers, state
+     * @return one line per loop: name, service id, providing bundle, dispatchers, state;
+     *     then one line per refused loop configuration
      */
     public String loops() {
         StringBuilder out = new StringBuilder(String.format("%-24s %8s %-32s %9s %s%n",
@@ -72,20 +74,36 @@ public final class Commands {
                 }
             }
         }
+        for (String refusal : refusals.get()) {
+            out.append("refused: ").append(refusal).append('\n');
+        }
         return out.toString();
     }
 
     /**
-     * {@code asyncore:channels}: every dispatcher in this framework's loop, asked on the
-     * loop thread: owner bundle, state, address, and its {@code readable()} and
-     * {@code writable()} answers right now.
+     * {@code asyncore:channels}: every dispatcher in this bundle's loops (the default loop
+     * and the configured ones), asked on each loop's thread: owner bundle, state, address,
+     * and its {@code readable()} and {@code writable()} answers right now.
      *
-     * @return a table, then the count of unadopted dispatchers
+     * @return a table per loop, then the count of unadopted dispatchers
      */
     public String channels() {
+        StringBuilder out = new StringBuilder();
+        for (EventLoop loop : whiteboard.loops()) {
+            out.append(channels(loop));
+        }
+        long unadopted = whiteboard.registrations().stream()
+                .filter(r -> r.state() == Registration.State.UNADOPTED).count();
+        if (unadopted > 0) {
+            out.append(unadopted).append(" unadopted dispatcher service(s): see asyncore:unadopted\n");
+        }
+        return out.toString();
+    }
+
+    private String channels(EventLoop loop) {
         List<String> rows;
         try {
-            rows = OnLoop.call(loop, this::describeChannels);
+            rows = OnLoop.call(loop, () -> describeChannels(loop));
         } catch (RejectedExecutionException e) {
             return "loop " + loop.name() + " is closed\n";
         } catch (TimeoutException e) {
@@ -101,11 +119,6 @@ public final class Commands {
         out.append(String.format("%-32s %-10s %-24s %-24s %-8s %-8s %s%n",
                 "OWNER", "STATE", "ADDRESS", "LOCAL", "READABLE", "WRITABLE", "DISPATCHER"));
         rows.forEach(out::append);
-        long unadopted = whiteboard.registrations().stream()
-                .filter(r -> r.state() == Registration.State.UNADOPTED).count();
-        if (unadopted > 0) {
-            out.append(unadopted).append(" unadopted dispatcher service(s): see asyncore:unadopted\n");
-        }
         return out.toString();
     }
 
@@ -126,7 +139,7 @@ public final class Commands {
     }
 
     /** Loop thread: one row per dispatcher. */
-    private List<String> describeChannels() {
+    private List<String> describeChannels(EventLoop loop) {
         List<String> rows = new ArrayList<>();
         for (Dispatcher d : loop.map().dispatchers()) {
             Registration r = whiteboard.registrationOf(d);

@@ -1,6 +1,7 @@
 package io.asyncore.impl.osgi;
 
 import io.asyncore.Dispatcher;
+import io.asyncore.EventLoop;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -32,6 +33,7 @@ final class Registration {
     private final long serviceId;
     private volatile State state = State.PENDING;
     private volatile String reason;
+    private volatile EventLoop loop;
 
     Registration(ServiceReference<Dispatcher> reference, Dispatcher dispatcher) {
         this.reference = reference;
@@ -69,6 +71,15 @@ final class Registration {
     void unadopted(String why) {
         reason = why;
         state = State.UNADOPTED;
+    }
+
+    /** The loop this dispatcher is given to (adopted, or adoption queued), or null. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    void loop(EventLoop next) {
+        loop = next;
     }
 
     long serviceId() {

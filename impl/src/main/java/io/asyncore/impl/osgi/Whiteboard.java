@@ -7,9 +7,9 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -27,10 +27,17 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * closed when its service goes away, together with every dispatcher whose
  * {@link Dispatcher#parent()} chain reaches it (the connections it accepted, and theirs).
  *
- * <p>Service property {@value #TARGET} may hold an LDAP filter over the loop's service
- * properties, such as {@code (name=asyncore-default)}. A dispatcher that matches no loop, or
- * whose adoption fails, is logged and listed by the {@code asyncore:unadopted} command,
- * never dropped silently, and is closed like an adopted one when its service goes away.
+ * <p>Service property {@value #TARGET} may hold an LDAP filter over the loops' service
+ * properties, such as {@code (name=web)}; a dispatcher without it joins the framework's
+ * default loop. When several loops match (a loop group), the one serving the fewest
+ * registrations adopts it. A dispatcher that matches no loop, or whose adoption fails, is
+ * logged and listed by the {@code asyncore:unadopted} command, never dropped silently; a
+ * loop that appears later (a new configuration) adopts it then. It is closed like an
+ * adopted one when its service goes away.
+ *
+ * <p>When a configured loop goes away (its configuration is updated or deleted), its
+ * registered dispatchers are detached, their spawned connections closed, and they join
+ * the loop that now matches them: the restarted loop of an updated configuration.
  *
  * <p>When the loop itself stops (bundle {@code io.asyncore.impl} stops), the registered
  * dispatchers are detached, not closed: their services are still there, so their
@@ -45,24 +52,71 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     private static final System.Logger LOG = System.getLogger(Whiteboard.class.getName());
 
     private final BundleContext context;
-    private final EventLoop loop;
-    private final Map<String, Object> loopProperties;
+    /** The loops that adopt dispatchers; the first is the default loop. */
+    private final List<ServedLoop.Member> loops = new CopyOnWriteArrayList<>();
     private final ServiceTracker<Dispatcher, Registration> tracker;
     private final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     /**
-     * A whiteboard feeding {@code loop}; call {@link #open()} to start tracking.
+     * A whiteboard feeding the loops of {@code defaults}; call {@link #open()} to start tracking.
      *
      * @param context the impl bundle's context
-     * @param loop the loop that adopts dispatchers
-     * @param loopProperties the loop's service properties, matched by {@value #TARGET}
+     * @param defaults the framework's default loop: it adopts dispatchers without {@value #TARGET}
      */
-    Whiteboard(BundleContext context, EventLoop loop, Map<String, Object> loopProperties) {
+    Whiteboard(BundleContext context, ServedLoop defaults) {
         this.context = context;
-        this.loop = loop;
-        this.loopProperties = Map.copyOf(loopProperties);
+        this.loops.addAll(defaults.members());
         this.tracker = new ServiceTracker<>(context, Dispatcher.class, this);
+    }
+
+    /**
+     * The loops that adopt dispatchers, the default loop first.
+     *
+     * @return a snapshot
+     */
+    List<EventLoop> loops() {
+        return loops.stream().map(ServedLoop.Member::loop).toList();
+    }
+
+    /**
+     * Makes the loops of {@code served} adopt what they match: dispatchers no loop
+     * adopted yet, or that a stopped loop left detached.
+     *
+     * @param served loops just started
+     */
+    void addLoops(ServedLoop served) {
+        loops.addAll(served.members());
+        for (Registration r : registrations()) {
+            Registration.State state = r.state();
+            if (r.dispatcher() != null && r.loop() == null
+                    && (state == Registration.State.UNADOPTED || state == Registration.State.DETACHED)
+                    && choose(r.reference()).loop() != null) {
+                place(r);
+            }
+        }
+    }
+
+    /**
+     * Takes the loops of {@code served} out before they stop: their registered dispatchers
+     * are detached (their spawned connections closed) and join whichever loop matches
+     * them now, or wait, unadopted, for one that will.
+     *
+     * @param served loops about to stop
+     */
+    void removeLoops(ServedLoop served) {
+        List<EventLoop> leaving = served.members().stream().map(ServedLoop.Member::loop).toList();
+        loops.removeAll(served.members());
+        for (Registration r : registrations()) {
+            EventLoop from = r.loop();
+            if (from != null && leaving.contains(from)) {
+                onLoop(from, r, () -> release(from, r, true));
+                r.loop(null);
+                if (r.state() != Registration.State.CLOSED) {
+                    place(r);
+                }
+            }
+        }
     }
 
     /** Adopts the dispatcher services there are and those to come. */
@@ -115,17 +169,31 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
             unadopted(r, "the framework returned no service object");
             return r;
         }
-        String mismatch = mismatch(reference);
-        if (mismatch != null) {
-            unadopted(r, mismatch);
-            return r;
+        place(r);
+        return r;
+    }
+
+    /**
+     * Gives {@code r} to the loop that matches it, or records why none does. Serialised:
+     * the tracker and the configuration thread may both place one registration.
+     */
+    private synchronized void place(Registration r) {
+        if (r.loop() != null) {
+            return; // placed meanwhile
         }
+        Choice choice = choose(r.reference());
+        EventLoop loop = choice.loop();
+        if (loop == null) {
+            unadopted(r, choice.mismatch());
+            return;
+        }
+        r.loop(loop);
         try {
-            loop.execute(() -> adopt(r));
+            loop.execute(() -> adopt(loop, r));
         } catch (RejectedExecutionException e) {
+            r.loop(null);
             unadopted(r, "loop " + loop.name() + " is closed");
         }
-        return r;
     }
 
     @Override
@@ -133,29 +201,35 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         if (r.dispatcher() == null) {
             return;
         }
-        onLoop(r, () -> {
-            String mismatch = mismatch(reference);
-            if (r.state() == Registration.State.ADOPTED && mismatch != null) {
-                release(r, true);
-                unadopted(r, mismatch);
-            } else if (r.state() == Registration.State.UNADOPTED && mismatch == null) {
-                adopt(r);
-            } else if (r.state() == Registration.State.UNADOPTED) {
-                r.unadopted(mismatch);
-            }
-        });
+        Choice choice = choose(reference);
+        EventLoop from = r.loop();
+        if (from != null && choice.loop() != null && choice.matches(from)) {
+            return; // still where it belongs
+        }
+        if (from != null) {
+            onLoop(from, r, () -> release(from, r, true));
+            r.loop(null);
+        }
+        if (choice.loop() != null) {
+            place(r);
+        } else if (r.state() == Registration.State.UNADOPTED) {
+            r.unadopted(choice.mismatch()); // said so already: a new reason, no new warning
+        } else if (r.state() != Registration.State.CLOSED) {
+            unadopted(r, choice.mismatch());
+        }
     }
 
     @Override
     public void removedService(ServiceReference<Dispatcher> reference, Registration r) {
         try {
-            if (r.dispatcher() != null) {
+            EventLoop loop = r.loop();
+            if (r.dispatcher() != null && loop != null) {
                 boolean keep = stopping;
                 boolean insidePass = loop.inEventLoop(); // unregistered from a hook or task
-                onLoop(r, () -> {
-                    release(r, keep);
+                onLoop(loop, r, () -> {
+                    release(loop, r, keep);
                     if (!keep && !insidePass && loop.inEventLoop()) {
-                        releaseClosedSockets();
+                        releaseClosedSockets(loop);
                     }
                 });
             }
@@ -170,10 +244,10 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     }
 
     /** Loop thread: puts the dispatcher into the loop's map. */
-    private void adopt(Registration r) {
+    private void adopt(EventLoop loop, Registration r) {
         Dispatcher d = r.dispatcher();
-        if (r.state() != Registration.State.PENDING && r.state() != Registration.State.UNADOPTED) {
-            return;
+        if (r.loop() != loop || r.state() == Registration.State.ADOPTED || r.state() == Registration.State.CLOSED) {
+            return; // moved on, or gone, since this was queued
         }
         if (d.isClosed()) {
             unadopted(r, d + " was closed before the loop could adopt it");
@@ -200,7 +274,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
      * unadopted) is closed too when its service goes away: the whiteboard owns every
      * dispatcher it has seen, and nothing else would ever close its socket.
      */
-    private void release(Registration r, boolean keep) {
+    private void release(EventLoop loop, Registration r, boolean keep) {
         if (r.state() != Registration.State.ADOPTED) {
             boolean neverAdopted = r.state() == Registration.State.PENDING
                     || r.state() == Registration.State.UNADOPTED;
@@ -233,7 +307,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
      * select; a closed listening socket would go on completing handshakes until then. This
      * pass makes the close real before the service's unregistration returns.
      */
-    private void releaseClosedSockets() {
+    private void releaseClosedSockets(EventLoop loop) {
         ChannelMap map = loop.map();
         try {
             map.poller().poll(map, 0);
@@ -273,7 +347,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
      * sockets are closed. A loop that has ended (or does not answer within
      * {@link OnLoop#WAIT_SECONDS}) no longer runs hooks, so the work then runs here.
      */
-    private void onLoop(Registration r, Runnable work) {
+    private void onLoop(EventLoop loop, Registration r, Runnable work) {
         try {
             OnLoop.call(loop, () -> {
                 work.run();
@@ -296,26 +370,63 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
 
     private void unadopted(Registration r, String why) {
         r.unadopted(why);
-        LOG.log(Level.WARNING, "asyncore whiteboard: " + r + " (" + r.dispatcher() + ") is not adopted by loop "
-                + loop.name() + ": " + why);
+        LOG.log(Level.WARNING, "asyncore whiteboard: " + r + " (" + r.dispatcher() + ") is not adopted: " + why);
     }
 
-    /** Why the reference's {@value #TARGET} rules this loop out, or null when it does not. */
-    private String mismatch(ServiceReference<Dispatcher> reference) {
+    /**
+     * Where a dispatcher goes: a loop, or why there is none.
+     *
+     * @param loop the chosen loop, or null
+     * @param mismatch why no loop is chosen, or null
+     * @param candidates every loop that matches
+     */
+    private record Choice(EventLoop loop, String mismatch, List<EventLoop> candidates) {
+        boolean matches(EventLoop l) {
+            return candidates.contains(l);
+        }
+    }
+
+    /**
+     * The loop for a dispatcher service: the default loop when it has no {@value #TARGET},
+     * else of the loops its filter matches the one serving the fewest registrations.
+     */
+    private Choice choose(ServiceReference<Dispatcher> reference) {
+        List<ServedLoop.Member> running = new ArrayList<>(loops);
         Object target = reference.getProperty(TARGET);
         if (target == null) {
-            return null;
+            return running.isEmpty() ? new Choice(null, "no loop is running", List.of())
+                    : new Choice(running.get(0).loop(), null, List.of(running.get(0).loop()));
         }
         if (!(target instanceof String text)) {
-            return TARGET + " must be an LDAP filter string, got " + target.getClass().getName();
+            return new Choice(null, TARGET + " must be an LDAP filter string, got " + target.getClass().getName(),
+                    List.of());
         }
         Filter filter;
         try {
             filter = FrameworkUtil.createFilter(text);
         } catch (InvalidSyntaxException e) {
-            return TARGET + " '" + text + "' is not a valid LDAP filter: " + e.getMessage();
+            return new Choice(null, TARGET + " '" + text + "' is not a valid LDAP filter: " + e.getMessage(), List.of());
         }
-        return filter.matches(loopProperties) ? null
-                : TARGET + " " + text + " matches no loop (this framework runs " + loopProperties + ")";
+        List<EventLoop> matching = new ArrayList<>();
+        for (ServedLoop.Member m : running) {
+            if (filter.matches(m.properties())) {
+                matching.add(m.loop());
+            }
+        }
+        if (matching.isEmpty()) {
+            return new Choice(null, TARGET + " " + text + " matches no loop (running: "
+                    + running.stream().map(m -> String.valueOf(m.properties().get(LoopConfig.NAME))).toList() + ")",
+                    List.of());
+        }
+        EventLoop least = matching.get(0);
+        long fewest = Long.MAX_VALUE;
+        for (EventLoop l : matching) {
+            long served = registrations.stream().filter(r -> r.loop() == l).count();
+            if (served < fewest) {
+                fewest = served;
+                least = l;
+            }
+        }
+        return new Choice(least, null, matching);
     }
 }

@@ -40,4 +40,38 @@ class LoopConfigTest {
                 () -> LoopConfig.from(Map.of("asyncore.select.timeout.ms", "0")::get));
         assertTrue(zero.getMessage().contains("must be positive"), zero.getMessage());
     }
+
+    @Test
+    void aFactoryConfigurationGivesEverySetting() {
+        Map<String, Object> values = Map.of("name", "web", "select.timeout.ms", "250", "blocked.threshold.ms", 0L,
+                "thread.priority", 7, "loops", "3");
+        LoopConfig config = LoopConfig.fromConfiguration("io.asyncore.loop~x", values::get);
+        assertEquals(new LoopConfig("web", Duration.ofMillis(250), Duration.ZERO, 7, 3), config);
+    }
+
+    @Test
+    void aFactoryConfigurationWithoutValuesGetsTheDefaultsAndItsOwnName() {
+        LoopConfig config = LoopConfig.fromConfiguration("io.asyncore.loop~web", key -> null);
+        assertEquals(new LoopConfig("web", EventLoop.DEFAULT_SELECT_TIMEOUT, Duration.ofSeconds(2),
+                Thread.NORM_PRIORITY, 1), config);
+        assertEquals("io", LoopConfig.fromConfiguration("io.asyncore.loop-io", key -> null).name());
+        assertEquals("other.pid", LoopConfig.fromConfiguration("other.pid", key -> null).name());
+    }
+
+    @Test
+    void aBadValueIsOneLineNamingThePidTheKeyAndTheValue() {
+        String pid = "io.asyncore.loop~web";
+        Map<String, Map<String, Object>> bad = Map.of(
+                "select.timeout.ms", Map.of("select.timeout.ms", "fast"),
+                "thread.priority", Map.of("thread.priority", 11),
+                "loops", Map.of("loops", "0"),
+                "blocked.threshold.ms", Map.of("blocked.threshold.ms", "-5"));
+        bad.forEach((key, values) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LoopConfig.fromConfiguration(pid, values::get));
+            String line = e.getMessage();
+            assertTrue(line.contains(pid) && line.contains(key + " = '" + values.get(key) + "'"), line);
+            assertTrue(!line.contains("\n"), line);
+        });
+    }
 }
