@@ -10,6 +10,9 @@
 module io.asyncore.impl {
     requires io.asyncore.api;
     requires static osgi.core;
+    // the per-loop MBean and the flight recorder events; both are JDK modules
+    requires java.management;
+    requires jdk.jfr;
 
     provides io.asyncore.spi.Engine with io.asyncore.impl.SelectorEngine;
 }

@@ -66,6 +66,7 @@ final class AcceptPause {
             timer.cancel();
         }
         ChannelMap m = listener.owner;
+        (m != null ? m : listener.map()).counters().countAcceptPause(listener, cause, PAUSE.toMillis());
         timer = (m != null ? m : listener.map()).timers().schedule(PAUSE, resume);
     }
 

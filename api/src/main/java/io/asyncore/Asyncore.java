@@ -1,5 +1,6 @@
 package io.asyncore;
 
+import io.asyncore.spi.LoopCounters;
 import java.time.Duration;
 
 /**
@@ -246,6 +247,8 @@ public final class Asyncore {
     public static void readwrite(Dispatcher d, int flags) {
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
+        LoopCounters counters = outer == null ? Counting.of(d) : null;
+        long start = counters == null ? 0 : Counting.start(counters, d);
         try {
             if ((flags & POLLIN) != 0) {
                 d.handleReadEvent();
@@ -265,6 +268,9 @@ public final class Asyncore {
             fail(d, e);
         } finally {
             CURRENT.set(outer);
+            if (counters != null) {
+                counters.deliveryEnded(d, System.nanoTime() - start);
+            }
         }
     }
 
@@ -275,6 +281,8 @@ public final class Asyncore {
     static void timeout(Dispatcher d, TimeoutKind kind) {
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
+        LoopCounters counters = outer == null ? Counting.of(d) : null;
+        long start = counters == null ? 0 : Counting.start(counters, d);
         try {
             d.handleTimeout(kind);
         } catch (ExitNow | VirtualMachineError e) {
@@ -283,6 +291,9 @@ public final class Asyncore {
             fail(d, e);
         } finally {
             CURRENT.set(outer);
+            if (counters != null) {
+                counters.deliveryEnded(d, System.nanoTime() - start);
+            }
         }
     }
 
@@ -305,6 +316,7 @@ public final class Asyncore {
             if (Disconnects.isDisconnect(error)) {
                 d.handleClose();
             } else {
+                Counting.hookFailed(d, error);
                 d.handleError(error);
             }
         } catch (ExitNow | VirtualMachineError e) {

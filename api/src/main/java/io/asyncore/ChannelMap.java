@@ -1,6 +1,8 @@
 package io.asyncore;
 
+import io.asyncore.spi.Engine;
 import io.asyncore.spi.Engines;
+import io.asyncore.spi.LoopCounters;
 import io.asyncore.spi.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ public final class ChannelMap {
     private int size;
     private volatile Poller poller;
     private final TimerQueue timers = new TimerQueue(this);
+    private final LoopCounters counters = new LoopCounters();
 
     /** A new, empty map. */
     public ChannelMap() {
@@ -150,7 +153,9 @@ public final class ChannelMap {
                 p = poller;
                 if (p == null) {
                     try {
-                        p = Engines.get().openPoller();
+                        Engine engine = Engines.get();
+                        p = engine.openPoller();
+                        counters.observe(engine.observer());
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot open a poller for " + this, e);
                     }
@@ -169,6 +174,16 @@ public final class ChannelMap {
      */
     public TimerQueue timers() {
         return timers;
+    }
+
+    /**
+     * What the loop serving this map has done: passes, events, bytes, connections.
+     * Readable from any thread without stopping the loop.
+     *
+     * @return the map's counters
+     */
+    public LoopCounters counters() {
+        return counters;
     }
 
     /**

@@ -536,8 +536,11 @@ public abstract class Dispatcher {
         }
         try {
             SocketChannel accepted = server.accept();
-            if (accepted != null && acceptPause != null) {
-                acceptPause.accepted();
+            if (accepted != null) {
+                Counting.accepted(this);
+                if (acceptPause != null) {
+                    acceptPause.accepted();
+                }
             }
             return accepted;
         } catch (IOException e) {
@@ -591,8 +594,11 @@ public abstract class Dispatcher {
         // disconnect (ClosedChannelException), so handleClose runs and the answer is 0.
         try {
             int n = out.write(data);
-            if (n > 0 && timeouts != null) {
-                timeouts.lastWrite = System.nanoTime();
+            if (n > 0) {
+                Counting.out(this, n);
+                if (timeouts != null) {
+                    timeouts.lastWrite = System.nanoTime();
+                }
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -677,8 +683,11 @@ public abstract class Dispatcher {
             }
             if (n < 0) {
                 handleClose();
-            } else if (n > 0 && timeouts != null) {
-                timeouts.lastRead = System.nanoTime();
+            } else if (n > 0) {
+                Counting.in(this, n);
+                if (timeouts != null) {
+                    timeouts.lastRead = System.nanoTime();
+                }
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -730,6 +739,9 @@ public abstract class Dispatcher {
      * events reach a closed dispatcher, even later in the same pass.
      */
     public void close() {
+        if (!closed && socket != null && !(socket instanceof ServerSocketChannel)) {
+            Counting.closed(this);
+        }
         connected = false;
         accepting = false;
         connecting = false;

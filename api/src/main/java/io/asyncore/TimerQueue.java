@@ -199,6 +199,7 @@ public final class TimerQueue {
             }
             reschedule(t, now);
         }
+        map.counters().countTimers(ran);
         return ran;
     }
 

@@ -118,6 +118,7 @@ final class SelectorPoller implements Poller {
             }
             drainSources(map);
             timers.runDue();
+            map.counters().countPass(System.nanoTime() - timers.busySinceNanos());
         } finally {
             current = null;
             pollingThread = null;

@@ -7,8 +7,11 @@ import io.asyncore.Asyncore;
 import io.asyncore.EventLoop;
 import io.asyncore.spi.Engines;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogRecord;
@@ -81,13 +84,35 @@ class WatchdogTest {
 
     @Test
     void zeroTurnsTheWatchdogOff() throws Exception {
-        long watchdogs = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("off-watchdog")).count();
+        long watchdogs;
         try (EventLoop loop = loop("off", 0)) {
             loop.execute(() -> { });
-            watchdogs = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("off-watchdog")).count();
+            watchdogs = threadsNamed("asyncore-watchdog");
         }
         assertEquals(0, watchdogs);
+    }
+
+    @Test
+    void sixteenLoopsShareOneWatchdogThread() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        List<EventLoop> loops = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                loops.add(loop("sixteen-" + i, 2000));
+            }
+            Set<Thread> added = new HashSet<>(Thread.getAllStackTraces().keySet());
+            added.removeAll(before);
+            List<String> names = added.stream().map(Thread::getName).sorted().toList();
+            assertEquals(16, names.stream().filter(n -> n.startsWith("sixteen-")).count(), names.toString());
+            assertEquals(1, threadsNamed("asyncore-watchdog"), names.toString());
+            assertEquals(17, added.size(), "16 loop threads and one watchdog: " + names);
+        } finally {
+            loops.forEach(EventLoop::close);
+        }
+        assertEquals(0, threadsNamed("asyncore-watchdog"), "the watchdog ends with the last loop");
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
     }
 }
