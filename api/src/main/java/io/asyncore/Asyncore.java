@@ -298,6 +298,35 @@ public final class Asyncore {
     }
 
     /**
+     * Python's {@code compact_traceback()} for {@code error}: the innermost frame as
+     * {@code (file, function, line)}, the exception's type and message, and the condensed
+     * {@code "[file|function|line] ..."} string that {@link Dispatcher#handleError} logs.
+     *
+     * @param error the exception
+     * @return its compact traceback
+     * @throws IllegalArgumentException if {@code error} carries no stack trace (Python:
+     *     {@code AssertionError("traceback does not exist")})
+     */
+    public static CompactTraceback compactTraceback(Throwable error) {
+        if (error == null) {
+            throw new NullPointerException("compactTraceback: error is null");
+        }
+        return CompactTraceback.of(error);
+    }
+
+    /**
+     * Python's {@code _strerror(err)}: the system's message for an errno number, such as
+     * {@code "Connection reset by peer"} for 104, or {@code "Unknown error <err>"}.
+     * Messages and numbers are Linux's (glibc), whatever the platform.
+     *
+     * @param errno the error number
+     * @return its message
+     */
+    public static String strerror(int errno) {
+        return ErrnoMessages.of(errno);
+    }
+
+    /**
      * Routes an exception from one of {@code d}'s hooks (including {@code readable()} and
      * {@code writable()}) to {@code d} alone: Python's {@code handle_error} path. Engines
      * call this; it never throws but {@link ExitNow} and {@link VirtualMachineError}.

@@ -865,22 +865,21 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ hooks
 
     /**
-     * An exception escaped a hook. Logs {@code "error: uncaptured exception, closing
-     * channel <this> (<error>)"} at ERROR with the exception (unless {@code "error"} is in
+     * An exception escaped a hook. Logs (unless {@code "error"} is in
      * {@link #ignoreLogTypes}, as Python's {@code log_info} call there) and closes through
-     * {@link #handleClose()}, as Python's {@code handle_error}.
+     * {@link #handleClose()}, as Python's {@code handle_error}. A bug logs
+     * {@code "error: uncaptured exception, closing channel <this> (<type>:<message>
+     * [file|function|line] ...)"} (the condensed traceback of
+     * {@link Asyncore#compactTraceback}) at ERROR with the exception. An expected
+     * condition, a {@link LimitExceededException} or a disconnect, logs one WARNING line
+     * without a stack trace, and a burst of the same condition is summarised in one line
+     * per 10 s instead of one line per connection.
      *
      * @param error what was thrown
      */
     public void handleError(Throwable error) {
         if (!ignoreLogTypes.contains("error")) {
-            String self;
-            try {
-                self = toString();
-            } catch (RuntimeException e) {
-                self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
-            }
-            LOG.log(Level.ERROR, "error: uncaptured exception, closing channel " + self + " (" + error + ")", error);
+            ErrorReport.log(LOG, this, error);
         }
         handleClose();
     }
@@ -1057,12 +1056,14 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ logging and repr
 
     /**
-     * Python's {@code log(message)}: a debug message.
+     * Python's {@code log(message)}: logs {@code "log: message"} at INFO, which the
+     * default logging configuration shows on standard error, where Python writes it.
+     * Unlike {@link #logInfo}, {@link #ignoreLogTypes} does not apply, as in Python.
      *
      * @param message the message
      */
     public void log(String message) {
-        LOG.log(Level.DEBUG, "log: " + message);
+        LOG.log(Level.INFO, "log: " + message);
     }
 
     /**
