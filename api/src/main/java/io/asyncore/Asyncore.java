@@ -351,7 +351,7 @@ public final class Asyncore {
         } catch (ExitNow | VirtualMachineError e) {
             throw e;
         } catch (Throwable secondary) {
-            System.getLogger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
+            io.asyncore.spi.Logging.logger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
                     "error handling of " + d + " failed; closing it", secondary);
             try {
                 d.close();

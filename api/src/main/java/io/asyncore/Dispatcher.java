@@ -56,7 +56,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public abstract class Dispatcher {
 
-    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Dispatcher.class.getName());
 
     /** Python's {@code dispatcher.connected}: the socket is connected to a peer. */
     protected boolean connected;

@@ -31,7 +31,7 @@ final class BlockedLoopWatchdog implements Runnable {
     /** The name of the one watchdog thread. */
     static final String THREAD_NAME = "asyncore-watchdog";
 
-    private static final System.Logger LOG = System.getLogger(BlockedLoopWatchdog.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(BlockedLoopWatchdog.class.getName());
     private static final CopyOnWriteArrayList<Watch> WATCHES = new CopyOnWriteArrayList<>();
     private static final Object LOCK = new Object();
     /** The running watchdog thread, or null while no loop is watched. Guarded by LOCK. */

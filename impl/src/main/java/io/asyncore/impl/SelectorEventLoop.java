@@ -20,7 +20,7 @@ import javax.management.ObjectName;
  */
 final class SelectorEventLoop implements EventLoop {
 
-    private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(SelectorEventLoop.class.getName());
 
     private final String name;
     private final long timeoutMillis;

@@ -419,7 +419,7 @@ final class SelectorPoller implements Poller {
         try {
             selector.close();
         } catch (IOException e) {
-            System.getLogger(SelectorPoller.class.getName()).log(System.Logger.Level.WARNING,
+            io.asyncore.spi.Logging.logger(SelectorPoller.class.getName()).log(System.Logger.Level.WARNING,
                     "closing selector failed", e);
         }
     }

@@ -54,7 +54,7 @@ public final class EchoActivator implements BundleActivator {
         }
         // Made in a private map, never the shared default one, then taken out of it: a
         // whiteboard dispatcher waits in no map until the adopting loop puts it into its own.
-        EchoServer echo = new EchoServer(host, port, new ChannelMap("echo-unadopted"));
+        EchoServer echo = new EchoServer(host, port, new ChannelMap("echo-unadopted")).logConnectionsAtDebug();
         echo.delChannel();
         server = echo;
         Dictionary<String, Object> properties = new Hashtable<>();

@@ -35,7 +35,7 @@ public final class LoopMBean implements DynamicMBean {
     /** The JMX domain. */
     public static final String DOMAIN = "io.asyncore";
 
-    private static final System.Logger LOG = System.getLogger(LoopMBean.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(LoopMBean.class.getName());
 
     /** The counter attributes, in the order shown. */
     private static final Map<String, Counter> COUNTERS = new LinkedHashMap<>();

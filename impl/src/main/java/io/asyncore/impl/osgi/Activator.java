@@ -20,6 +20,7 @@ import org.osgi.framework.ServiceRegistration;
 public final class Activator implements BundleActivator {
 
     private SelectorEngine engine;
+    private LogServiceSink logSink;
     private EventLoop loop;
     private ServiceRegistration<EventLoop> loopRegistration;
     private Whiteboard whiteboard;
@@ -30,6 +31,7 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws Exception {
+        logSink = LogServiceSink.open(context); // from here on, log lines name this bundle
         LoopConfig config = LoopConfig.from(context::getProperty);
         engine = new SelectorEngine();
         Engines.install(engine);
@@ -72,6 +74,10 @@ public final class Activator implements BundleActivator {
         if (engine != null) {
             Engines.uninstall(engine);
             engine = null;
+        }
+        if (logSink != null) {
+            logSink.close();
+            logSink = null;
         }
     }
 
