@@ -176,7 +176,11 @@ public final class LoopCounters {
         if (nanos >= SLOW_HANDLER_NANOS) {
             LoopObserver o = observer;
             if (o != null) {
-                o.slowHandler(d, nanos, SLOW_HANDLER_NANOS);
+                try {
+                    o.slowHandler(d, nanos, SLOW_HANDLER_NANOS);
+                } catch (RuntimeException | LinkageError e) {
+                    observer = null; // a broken observer must not reach the loop
+                }
             }
         }
     }
@@ -215,7 +219,11 @@ public final class LoopCounters {
         add(PAUSES, 1);
         LoopObserver o = observer;
         if (o != null) {
-            o.acceptPaused(listener, cause, pauseMillis);
+            try {
+                o.acceptPaused(listener, cause, pauseMillis);
+            } catch (RuntimeException | LinkageError e) {
+                observer = null; // out of descriptors, say: recording must not end the loop
+            }
         }
     }
 
@@ -257,7 +265,11 @@ public final class LoopCounters {
     public void hookFailed(Dispatcher d, Throwable error) {
         LoopObserver o = observer;
         if (o != null) {
-            o.hookFailed(d, error);
+            try {
+                o.hookFailed(d, error);
+            } catch (RuntimeException | LinkageError e) {
+                observer = null; // a broken observer must not reach the loop
+            }
         }
     }
 

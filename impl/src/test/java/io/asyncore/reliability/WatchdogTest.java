@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.EventLoop;
+import io.asyncore.core.LogCapture;
 import io.asyncore.spi.Engines;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class WatchdogTest {
 
     @Test
     void aSlowTimerTaskIsLoggedWithTheLoopThreadsStack() throws Exception {
-        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("watched", 150)) {
+        try (LogCapture logs = LogCapture.of(LOGGER); EventLoop loop = loop("watched", 150)) {
             CountDownLatch done = new CountDownLatch(1);
             loop.schedule(Duration.ofMillis(10), () -> {
                 holdTheLoopThread(700);
@@ -70,7 +71,7 @@ class WatchdogTest {
     void anIdleLoopAndQuickHandlersAreNotReported() throws Exception {
         // A generous threshold: on a loaded machine the scheduler alone can stall a thread
         // for a while, and that is not what this test is about.
-        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("idle", 400)) {
+        try (LogCapture logs = LogCapture.of(LOGGER); EventLoop loop = loop("idle", 400)) {
             CountDownLatch ticks = new CountDownLatch(20);
             loop.scheduleAtFixedRate(Duration.ZERO, Duration.ofMillis(20), () -> {
                 holdTheLoopThread(5);

@@ -78,9 +78,17 @@ public final class FlightEvents implements LoopObserver {
         }
     }
 
+    /**
+     * Whether jdk.jfr is there; loads the event classes now, so that recording an accept
+     * pause never loads a class while the process is out of file descriptors.
+     */
     private static boolean available() {
         try {
             Class.forName("jdk.jfr.Event", false, FlightEvents.class.getClassLoader());
+            for (Class<?> c : new Class<?>[] {BlockedPassEvent.class, SlowHandlerEvent.class, AcceptPauseEvent.class,
+                    ConnectionErrorEvent.class}) {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            }
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
