@@ -20,8 +20,8 @@ import java.lang.invoke.VarHandle;
 public final class LoopCounters {
 
     /**
-     * Hooks that handlers slower than {@link #slowHandlerNanos()} reach. Defaults: 100 ms,
-     * or the system property {@value #SLOW_HANDLER_PROPERTY} in milliseconds.
+     * System property: the slow-handler threshold in milliseconds (default 100). A
+     * delivery whose hooks run longer is reported to the {@link LoopObserver}.
      */
     public static final String SLOW_HANDLER_PROPERTY = "asyncore.slow.handler.ms";
 
@@ -70,62 +70,110 @@ public final class LoopCounters {
 
     // ------------------------------------------------------------------ reading, any thread
 
-    /** @return passes made (one {@code poll()} each) */
+    /**
+     * Passes made (one {@code poll()} each).
+     *
+     * @return passes made (one {@code poll()} each)
+     */
     public long passes() {
         return (long) PASSES.getOpaque(this);
     }
 
-    /** @return events delivered to dispatchers (one {@code readwrite} call each, timeouts included) */
+    /**
+     * Events delivered to dispatchers (one {@code readwrite} call each, timeouts included).
+     *
+     * @return events delivered to dispatchers (one {@code readwrite} call each, timeouts included)
+     */
     public long eventsDelivered() {
         return (long) EVENTS.getOpaque(this);
     }
 
-    /** @return tasks run from {@link io.asyncore.EventLoop#execute} */
+    /**
+     * Tasks run from {@link io.asyncore.EventLoop#execute}.
+     *
+     * @return tasks run from {@link io.asyncore.EventLoop#execute}
+     */
     public long tasksRun() {
         return (long) TASKS.getOpaque(this);
     }
 
-    /** @return timer tasks run */
+    /**
+     * Timer tasks run.
+     *
+     * @return timer tasks run
+     */
     public long timersRun() {
         return (long) TIMERS.getOpaque(this);
     }
 
-    /** @return nanoseconds spent inside dispatcher hooks for delivered events */
+    /**
+     * Nanoseconds spent inside dispatcher hooks for delivered events.
+     *
+     * @return nanoseconds spent inside dispatcher hooks for delivered events
+     */
     public long handlerNanos() {
         return (long) HANDLER_NANOS.getOpaque(this);
     }
 
-    /** @return the longest time one pass kept the loop thread busy (not waiting), in nanoseconds */
+    /**
+     * The longest time one pass kept the loop thread busy (not waiting), in nanoseconds.
+     *
+     * @return the longest time one pass kept the loop thread busy (not waiting), in nanoseconds
+     */
     public long longestPassNanos() {
         return (long) LONGEST_PASS.getOpaque(this);
     }
 
-    /** @return passes the blocked-loop watchdog reported */
+    /**
+     * Passes the blocked-loop watchdog reported.
+     *
+     * @return passes the blocked-loop watchdog reported
+     */
     public long blockedEpisodes() {
         return (long) BLOCKED.getOpaque(this);
     }
 
-    /** @return times a listener paused accepting because descriptors ran out */
+    /**
+     * Times a listener paused accepting because descriptors ran out.
+     *
+     * @return times a listener paused accepting because descriptors ran out
+     */
     public long acceptPauses() {
         return (long) PAUSES.getOpaque(this);
     }
 
-    /** @return bytes received by {@code recv} */
+    /**
+     * Bytes received by {@code recv}.
+     *
+     * @return bytes received by {@code recv}
+     */
     public long bytesIn() {
         return (long) BYTES_IN.getOpaque(this);
     }
 
-    /** @return bytes sent by {@code send} */
+    /**
+     * Bytes sent by {@code send}.
+     *
+     * @return bytes sent by {@code send}
+     */
     public long bytesOut() {
         return (long) BYTES_OUT.getOpaque(this);
     }
 
-    /** @return connections accepted by listeners of the map */
+    /**
+     * Connections accepted by listeners of the map.
+     *
+     * @return connections accepted by listeners of the map
+     */
     public long connectionsAccepted() {
         return (long) ACCEPTED.getOpaque(this);
     }
 
-    /** @return dispatchers with a socket closed while in the map */
+    /**
+     * Dispatchers with a socket closed while in the map.
+     *
+     * @return dispatchers with a socket closed while in the map
+     */
     public long connectionsClosed() {
         return (long) CLOSED.getOpaque(this);
     }
@@ -283,7 +331,11 @@ public final class LoopCounters {
         this.observer = observer;
     }
 
-    /** @return the slow-handler threshold in nanoseconds */
+    /**
+     * The slow-handler threshold in nanoseconds.
+     *
+     * @return the slow-handler threshold in nanoseconds
+     */
     public static long slowHandlerNanos() {
         return SLOW_HANDLER_NANOS;
     }
