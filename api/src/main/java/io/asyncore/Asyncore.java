@@ -345,7 +345,6 @@ public final class Asyncore {
             if (Disconnects.isDisconnect(error)) {
                 d.handleClose();
             } else {
-                Counting.hookFailed(d, error);
                 d.handleError(error);
             }
         } catch (ExitNow | VirtualMachineError e) {

@@ -878,6 +878,7 @@ public abstract class Dispatcher {
      * @param error what was thrown
      */
     public void handleError(Throwable error) {
+        Counting.hookFailed(this, error); // limits reported by AsyncChat and others come here directly
         if (!ignoreLogTypes.contains("error")) {
             ErrorReport.log(LOG, this, error);
         }

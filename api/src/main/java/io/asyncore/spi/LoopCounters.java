@@ -304,8 +304,8 @@ public final class LoopCounters {
     }
 
     /**
-     * A hook of {@code d} failed with an error that is not a disconnect; its
-     * {@code handleError} runs next. Loop thread.
+     * {@code d}'s default {@code handleError} got {@code error}; it closes the connection
+     * next. Loop thread.
      *
      * @param d the dispatcher
      * @param error what its hook threw

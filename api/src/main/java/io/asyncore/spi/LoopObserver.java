@@ -33,9 +33,9 @@ public interface LoopObserver {
     void acceptPaused(Dispatcher listener, IOException cause, long pauseMillis);
 
     /**
-     * A hook of {@code d} threw {@code error} (not a disconnect); {@code handleError}
-     * runs next, which closes the connection unless overridden. Limits reached
-     * ({@link io.asyncore.LimitExceededException}) arrive here too.
+     * {@code d}'s default {@code handleError} got {@code error}: a hook threw it (not a
+     * disconnect), or a per-connection limit was reached
+     * ({@link io.asyncore.LimitExceededException}); the connection is closed next.
      *
      * @param d the dispatcher
      * @param error what was thrown
