@@ -12,6 +12,9 @@ module io.asyncore.impl {
     requires io.asyncore.api;
     requires static osgi.core;
     requires static org.osgi.service.cm;
+    // the per-loop MBean and the flight recorder events; both are JDK modules
+    requires java.management;
+    requires jdk.jfr;
 
     provides io.asyncore.spi.Engine with io.asyncore.impl.SelectorEngine;
 }

@@ -22,7 +22,7 @@ final class AcceptPause {
     /** How long a listener stops accepting after running out of descriptors. */
     static final Duration PAUSE = Duration.ofSeconds(1);
 
-    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Dispatcher.class.getName());
 
     private final Dispatcher listener;
     private final Runnable resume = this::resume;
@@ -66,6 +66,7 @@ final class AcceptPause {
             timer.cancel();
         }
         ChannelMap m = listener.owner;
+        (m != null ? m : listener.map()).counters().countAcceptPause(listener, cause, PAUSE.toMillis());
         timer = (m != null ? m : listener.map()).timers().schedule(PAUSE, resume);
     }
 

@@ -1,5 +1,6 @@
 package io.asyncore;
 
+import io.asyncore.spi.LoopCounters;
 import java.time.Duration;
 
 /**
@@ -293,6 +294,8 @@ public final class Asyncore {
     public static void readwrite(Dispatcher d, int flags) {
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
+        LoopCounters counters = outer == null ? Counting.of(d) : null;
+        long start = counters == null ? 0 : Counting.start(counters, d);
         try {
             if ((flags & POLLIN) != 0) {
                 d.handleReadEvent();
@@ -312,6 +315,9 @@ public final class Asyncore {
             fail(d, e);
         } finally {
             CURRENT.set(outer);
+            if (counters != null) {
+                counters.deliveryEnded(d, System.nanoTime() - start);
+            }
         }
     }
 
@@ -322,6 +328,8 @@ public final class Asyncore {
     static void timeout(Dispatcher d, TimeoutKind kind) {
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
+        LoopCounters counters = outer == null ? Counting.of(d) : null;
+        long start = counters == null ? 0 : Counting.start(counters, d);
         try {
             d.handleTimeout(kind);
         } catch (ExitNow | VirtualMachineError e) {
@@ -330,7 +338,39 @@ public final class Asyncore {
             fail(d, e);
         } finally {
             CURRENT.set(outer);
+            if (counters != null) {
+                counters.deliveryEnded(d, System.nanoTime() - start);
+            }
         }
+    }
+
+    /**
+     * Python's {@code compact_traceback()} for {@code error}: the innermost frame as
+     * {@code (file, function, line)}, the exception's type and message, and the condensed
+     * {@code "[file|function|line] ..."} string that {@link Dispatcher#handleError} logs.
+     *
+     * @param error the exception
+     * @return its compact traceback
+     * @throws IllegalArgumentException if {@code error} carries no stack trace (Python:
+     *     {@code AssertionError("traceback does not exist")})
+     */
+    public static CompactTraceback compactTraceback(Throwable error) {
+        if (error == null) {
+            throw new NullPointerException("compactTraceback: error is null");
+        }
+        return CompactTraceback.of(error);
+    }
+
+    /**
+     * Python's {@code _strerror(err)}: the system's message for an errno number, such as
+     * {@code "Connection reset by peer"} for 104, or {@code "Unknown error <err>"}.
+     * Messages and numbers are Linux's (glibc), whatever the platform.
+     *
+     * @param errno the error number
+     * @return its message
+     */
+    public static String strerror(int errno) {
+        return ErrnoMessages.of(errno);
     }
 
     /**
@@ -369,7 +409,7 @@ public final class Asyncore {
         } catch (ExitNow | VirtualMachineError e) {
             throw e;
         } catch (Throwable secondary) {
-            System.getLogger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
+            io.asyncore.spi.Logging.logger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
                     "error handling of " + d + " failed; closing it", secondary);
             try {
                 d.close();

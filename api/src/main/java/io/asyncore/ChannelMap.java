@@ -1,6 +1,8 @@
 package io.asyncore;
 
+import io.asyncore.spi.Engine;
 import io.asyncore.spi.Engines;
+import io.asyncore.spi.LoopCounters;
 import io.asyncore.spi.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,7 @@ public final class ChannelMap {
     private int holes;
     private volatile Poller poller;
     private final TimerQueue timers = new TimerQueue(this);
+    private final LoopCounters counters = new LoopCounters();
 
     /** A new, empty map. */
     public ChannelMap() {
@@ -162,7 +165,9 @@ public final class ChannelMap {
                 p = poller;
                 if (p == null) {
                     try {
-                        p = Engines.get().openPoller();
+                        Engine engine = Engines.get();
+                        p = engine.openPoller();
+                        counters.observe(engine.observer());
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot open a poller for " + this, e);
                     }
@@ -181,6 +186,16 @@ public final class ChannelMap {
      */
     public TimerQueue timers() {
         return timers;
+    }
+
+    /**
+     * What the loop serving this map has done: passes, events, bytes, connections.
+     * Readable from any thread without stopping the loop.
+     *
+     * @return the map's counters
+     */
+    public LoopCounters counters() {
+        return counters;
     }
 
     /**

@@ -56,7 +56,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public abstract class Dispatcher {
 
-    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Dispatcher.class.getName());
 
     /** Python's {@code dispatcher.connected}: the socket is connected to a peer. */
     protected boolean connected;
@@ -536,8 +536,11 @@ public abstract class Dispatcher {
         }
         try {
             SocketChannel accepted = server.accept();
-            if (accepted != null && acceptPause != null) {
-                acceptPause.accepted();
+            if (accepted != null) {
+                Counting.accepted(this);
+                if (acceptPause != null) {
+                    acceptPause.accepted();
+                }
             }
             return accepted;
         } catch (IOException e) {
@@ -592,8 +595,11 @@ public abstract class Dispatcher {
         // disconnect (ClosedChannelException), so handleClose runs and the answer is 0.
         try {
             int n = out.write(data);
-            if (n > 0 && timeouts != null) {
-                timeouts.lastWrite = System.nanoTime();
+            if (n > 0) {
+                Counting.out(this, n);
+                if (timeouts != null) {
+                    timeouts.lastWrite = System.nanoTime();
+                }
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -689,8 +695,11 @@ public abstract class Dispatcher {
             }
             if (n < 0) {
                 handleEndOfStream();
-            } else if (n > 0 && timeouts != null) {
-                timeouts.lastRead = System.nanoTime();
+            } else if (n > 0) {
+                Counting.in(this, n);
+                if (timeouts != null) {
+                    timeouts.lastRead = System.nanoTime();
+                }
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -751,6 +760,9 @@ public abstract class Dispatcher {
      * events reach a closed dispatcher, even later in the same pass.
      */
     public void close() {
+        if (!closed && socket != null && !(socket instanceof ServerSocketChannel)) {
+            Counting.closed(this);
+        }
         connected = false;
         accepting = false;
         connecting = false;
@@ -874,22 +886,22 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ hooks
 
     /**
-     * An exception escaped a hook. Logs {@code "error: uncaptured exception, closing
-     * channel <this> (<error>)"} at ERROR with the exception (unless {@code "error"} is in
+     * An exception escaped a hook. Logs (unless {@code "error"} is in
      * {@link #ignoreLogTypes}, as Python's {@code log_info} call there) and closes through
-     * {@link #handleClose()}, as Python's {@code handle_error}.
+     * {@link #handleClose()}, as Python's {@code handle_error}. A bug logs
+     * {@code "error: uncaptured exception, closing channel <this> (<type>:<message>
+     * [file|function|line] ...)"} (the condensed traceback of
+     * {@link Asyncore#compactTraceback}) at ERROR with the exception. An expected
+     * condition, a {@link LimitExceededException} or a disconnect, logs one WARNING line
+     * without a stack trace, and a burst of the same condition is summarised in one line
+     * per 10 s instead of one line per connection.
      *
      * @param error what was thrown
      */
     public void handleError(Throwable error) {
+        Counting.hookFailed(this, error); // limits reported by AsyncChat and others come here directly
         if (!ignoreLogTypes.contains("error")) {
-            String self;
-            try {
-                self = toString();
-            } catch (RuntimeException e) {
-                self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
-            }
-            LOG.log(Level.ERROR, "error: uncaptured exception, closing channel " + self + " (" + error + ")", error);
+            ErrorReport.log(LOG, this, error);
         }
         handleClose();
     }
@@ -1076,12 +1088,14 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ logging and repr
 
     /**
-     * Python's {@code log(message)}: a debug message.
+     * Python's {@code log(message)}: logs {@code "log: message"} at INFO, which the
+     * default logging configuration shows on standard error, where Python writes it.
+     * Unlike {@link #logInfo}, {@link #ignoreLogTypes} does not apply, as in Python.
      *
      * @param message the message
      */
     public void log(String message) {
-        LOG.log(Level.DEBUG, "log: " + message);
+        LOG.log(Level.INFO, "log: " + message);
     }
 
     /**

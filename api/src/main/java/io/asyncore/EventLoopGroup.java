@@ -42,7 +42,7 @@ import java.util.function.Function;
  */
 public final class EventLoopGroup implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(EventLoopGroup.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(EventLoopGroup.class.getName());
 
     private final String name;
     private final EventLoop[] loops;

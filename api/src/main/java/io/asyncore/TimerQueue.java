@@ -30,7 +30,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public final class TimerQueue {
 
-    private static final System.Logger LOG = System.getLogger(TimerQueue.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(TimerQueue.class.getName());
 
     private final ChannelMap map;
     private LoopTimer[] heap = new LoopTimer[16];
@@ -199,6 +199,7 @@ public final class TimerQueue {
             }
             reschedule(t, now);
         }
+        map.counters().countTimers(ran);
         return ran;
     }
 

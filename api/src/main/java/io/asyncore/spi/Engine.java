@@ -34,4 +34,14 @@ public interface Engine {
      * @throws IOException if the operating system refuses a selector
      */
     EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException;
+
+    /**
+     * Who hears of slow handlers, accept pauses and failed hooks in the maps whose
+     * pollers this engine opens (see {@link LoopCounters#observe}).
+     *
+     * @return the observer, or null for none
+     */
+    default LoopObserver observer() {
+        return null;
+    }
 }

@@ -82,9 +82,28 @@ public class EchoServer extends Dispatcher {
         }
     }
 
+    /** Whether the per-connection lines go to standard output, as the seed's print does. */
+    private boolean printConnections = true;
+
+    /**
+     * Sends the per-connection "Incoming connection" lines to {@link System.Logger} at
+     * DEBUG instead of standard output: for a server inside a framework whose console is
+     * a shell prompt.
+     *
+     * @return this server
+     */
+    public EchoServer logConnectionsAtDebug() {
+        printConnections = false;
+        return this;
+    }
+
     @Override
     protected void handleAccepted(SocketChannel sock, SocketAddress addr) {
-        System.out.println("Incoming connection from " + addr);
+        if (printConnections) {
+            System.out.println("Incoming connection from " + addr);
+        } else {
+            System.getLogger(EchoServer.class.getName()).log(System.Logger.Level.DEBUG, "Incoming connection from " + addr);
+        }
         // No map given: the handler joins the map this server is served from.
         new EchoHandler(sock);
     }

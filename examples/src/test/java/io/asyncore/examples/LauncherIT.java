@@ -62,8 +62,8 @@ class LauncherIT {
                 clients.shutdownNow();
                 clients.awaitTermination(30, TimeUnit.SECONDS);
             }
-            felix.awaitLine(l -> l.startsWith("Incoming connection from /127.0.0.1:"), 30);
-            assertTrue(felix.output().lines().filter(l -> l.startsWith("Incoming connection from")).count() >= 3,
+            // per-connection lines stay off the console, where a shell prompt may be
+            assertTrue(felix.output().lines().noneMatch(l -> l.contains("Incoming connection from")),
                     felix.output());
         }
     }

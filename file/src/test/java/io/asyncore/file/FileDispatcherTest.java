@@ -16,6 +16,7 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.DispatcherWithSend;
 import io.asyncore.EventLoop;
+import io.asyncore.spi.Logging;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -337,7 +339,28 @@ class FileDispatcherTest {
         int efd = Posix.eventfd(1, 0);
         Pumps.Reader reader = new Pumps.Reader(efd, map, 4); // eventfd reads need 8 bytes: EINVAL
         Posix.close(efd);
-        Asyncore.loop(WAIT, false, map);
+        // handleError's line is expected here: take it through the logging seam, not the console
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Logging.Sink sink = new Logging.Sink() {
+            @Override
+            public boolean isLoggable(String logger, System.Logger.Level level) {
+                return true;
+            }
+
+            @Override
+            public void log(String logger, System.Logger.Level level, String message, Throwable error) {
+                lines.add(level + " " + message);
+            }
+        };
+        Logging.install(sink);
+        try {
+            Asyncore.loop(WAIT, false, map);
+        } finally {
+            Logging.uninstall(sink);
+        }
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("ERROR error: uncaptured exception") && lines.get(0).contains("EINVAL"),
+                lines.get(0));
 
         assertEquals(1, reader.errors.size());
         PosixException e = assertInstanceOf(PosixException.class, reader.errors.get(0));

@@ -1,19 +1,26 @@
 package io.asyncore.impl;
 
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
 import io.asyncore.TimerQueue;
+import io.asyncore.impl.jfr.FlightEvents;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Finds a handler that holds an event loop's thread too long, as Vert.x's blocked-thread
- * checker does: a daemon thread per loop wakes every quarter threshold and compares now
- * with {@link TimerQueue#busySinceNanos()}, the time the loop thread last stopped waiting
- * for readiness (written once per pass, so the loop pays nothing per event). A pass busy
- * for longer than the threshold is logged once, at WARNING, with the loop thread's stack.
+ * checker does. One daemon thread, {@value #THREAD_NAME}, watches every loop of the JVM:
+ * it runs while at least one loop is watched, wakes every quarter of the smallest
+ * threshold and compares now with each loop's {@link TimerQueue#busySinceNanos()}, the
+ * time the loop thread last stopped waiting for readiness (written once per pass, so the
+ * loop pays nothing per event). A pass busy for longer than the threshold is reported
+ * once: a WARNING with the loop thread's stack naming the dispatcher whose hook runs, a
+ * count in the loop's counters, and a flight recorder event.
  *
  * <p>The threshold is {@value #THRESHOLD_PROPERTY} in milliseconds (system property,
- * default 2000 as in Vert.x; 0 turns the watchdog off).
+ * read when a loop starts; default 2000 as in Vert.x; 0 leaves that loop unwatched).
  */
 final class BlockedLoopWatchdog implements Runnable {
 
@@ -21,40 +28,77 @@ final class BlockedLoopWatchdog implements Runnable {
     static final String THRESHOLD_PROPERTY = "asyncore.blocked.threshold.ms";
     /** The threshold unless {@link #THRESHOLD_PROPERTY} says otherwise. */
     static final Duration DEFAULT_THRESHOLD = Duration.ofSeconds(2);
+    /** The name of the one watchdog thread. */
+    static final String THREAD_NAME = "asyncore-watchdog";
 
-    private static final System.Logger LOG = System.getLogger(BlockedLoopWatchdog.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(BlockedLoopWatchdog.class.getName());
+    private static final CopyOnWriteArrayList<Watch> WATCHES = new CopyOnWriteArrayList<>();
+    private static final Object LOCK = new Object();
+    /** The running watchdog thread, or null while no loop is watched. Guarded by LOCK. */
+    private static Thread running;
 
-    private final String loopName;
-    private final Thread loopThread;
-    private final TimerQueue clock;
-    private final long thresholdNanos;
-    private final Thread thread;
-    private volatile boolean stopped;
-    private long reported;
+    /** One watched loop. */
+    static final class Watch {
+        private final String loopName;
+        private final Thread loopThread;
+        private final ChannelMap map;
+        private final long thresholdNanos;
+        /** The busy-since stamp of the last pass reported; watchdog thread only. */
+        private long reported;
 
-    private BlockedLoopWatchdog(String loopName, Thread loopThread, TimerQueue clock, long thresholdNanos) {
-        this.loopName = loopName;
-        this.loopThread = loopThread;
-        this.clock = clock;
-        this.thresholdNanos = thresholdNanos;
-        this.thread = new Thread(this, loopName + "-watchdog");
-        this.thread.setDaemon(true);
+        private Watch(String loopName, Thread loopThread, ChannelMap map, long thresholdNanos) {
+            this.loopName = loopName;
+            this.loopThread = loopThread;
+            this.map = map;
+            this.thresholdNanos = thresholdNanos;
+        }
     }
 
+    private BlockedLoopWatchdog() {}
+
     /**
-     * Starts watching {@code loopThread}, unless {@code threshold} is 0.
+     * Starts watching a loop, unless {@code threshold} is 0; starts the watchdog thread if
+     * it is the first.
      *
      * @param threshold how long a pass may take, such as {@link #threshold()}
-     * @return the running watchdog, or null when turned off
+     * @return the watch to pass to {@link #unwatch}, or null when turned off
      */
-    static BlockedLoopWatchdog start(String loopName, Thread loopThread, TimerQueue clock, Duration threshold) {
+    static Watch watch(String loopName, Thread loopThread, ChannelMap map, Duration threshold) {
         long millis = threshold.toMillis();
         if (millis == 0) {
             return null;
         }
-        BlockedLoopWatchdog w = new BlockedLoopWatchdog(loopName, loopThread, clock, millis * 1_000_000L);
-        w.thread.start();
+        Watch w = new Watch(loopName, loopThread, map, millis * 1_000_000L);
+        synchronized (LOCK) {
+            WATCHES.add(w);
+            if (running == null) {
+                running = new Thread(new BlockedLoopWatchdog(), THREAD_NAME);
+                running.setDaemon(true);
+                running.start();
+            } else {
+                LockSupport.unpark(running); // a smaller threshold may need a shorter interval
+            }
+        }
         return w;
+    }
+
+    /**
+     * Stops watching a loop; after the last one, stops the watchdog thread and waits for
+     * it, so that no thread outlives the loops. Any thread but the watchdog's.
+     */
+    static void unwatch(Watch w) {
+        Thread ending = null;
+        synchronized (LOCK) {
+            WATCHES.remove(w);
+            if (WATCHES.isEmpty() && running != null) {
+                ending = running;
+                running = null;
+            }
+        }
+        if (ending != null) {
+            LockSupport.unpark(ending);
+            Threads.joinUninterruptibly(ending);
+        }
     }
 
     static Duration threshold() {
@@ -77,33 +121,41 @@ final class BlockedLoopWatchdog implements Runnable {
 
     @Override
     public void run() {
-        long interval = Math.max(1_000_000L, thresholdNanos / 4);
-        while (!stopped) {
-            LockSupport.parkNanos(this, interval);
-            check();
+        while (true) {
+            synchronized (LOCK) {
+                if (running != Thread.currentThread()) {
+                    return;
+                }
+            }
+            long interval = Long.MAX_VALUE;
+            for (Watch w : WATCHES) {
+                check(w);
+                interval = Math.min(interval, w.thresholdNanos / 4);
+            }
+            LockSupport.parkNanos(this, Math.max(1_000_000L, interval));
         }
     }
 
-    private void check() {
+    private static void check(Watch w) {
+        TimerQueue clock = w.map.timers();
         long since = clock.busySinceNanos();
-        if (since == 0 || since == reported || stopped) {
+        if (since == 0 || since == w.reported) {
             return;
         }
         long busy = System.nanoTime() - since;
-        if (busy < thresholdNanos) {
+        if (busy < w.thresholdNanos) {
             return;
         }
-        reported = since; // once per pass
-        Throwable where = new Throwable("event loop thread " + loopThread.getName() + " is here");
-        where.setStackTrace(loopThread.getStackTrace());
-        LOG.log(Level.WARNING, "event loop " + loopName + " blocked for " + busy / 1_000_000 + " ms (threshold "
-                + thresholdNanos / 1_000_000 + " ms): a handler is holding the loop thread", where);
-    }
-
-    /** Stops the watchdog and waits for its thread. Any thread but the watchdog's. */
-    void stop() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        Threads.joinUninterruptibly(thread);
+        w.reported = since; // once per pass
+        Dispatcher running = w.map.counters().running();
+        String repr = running == null ? null : FlightEvents.repr(running);
+        Throwable where = new Throwable("event loop thread " + w.loopThread.getName() + " is here");
+        where.setStackTrace(w.loopThread.getStackTrace());
+        LOG.log(Level.WARNING, "event loop " + w.loopName + " blocked for " + busy / 1_000_000 + " ms (threshold "
+                + w.thresholdNanos / 1_000_000 + " ms): a handler is holding the loop thread"
+                + (repr == null ? "" : ", in a hook of " + repr), where);
+        // after the log line: the first event of a JVM may take a while to set up
+        FlightEvents.blockedPass(w.loopName, busy, w.thresholdNanos, repr);
+        w.map.counters().countBlocked(); // last, so a reader that sees it finds the log and the event
     }
 }

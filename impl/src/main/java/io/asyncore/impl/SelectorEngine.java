@@ -1,7 +1,9 @@
 package io.asyncore.impl;
 
 import io.asyncore.EventLoop;
+import io.asyncore.impl.jfr.FlightEvents;
 import io.asyncore.spi.Engine;
+import io.asyncore.spi.LoopObserver;
 import io.asyncore.spi.Poller;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,5 +46,11 @@ public final class SelectorEngine implements Engine {
             int threadPriority) throws IOException {
         return SelectorEventLoop.start(name, selectTimeout,
                 blockedThreshold == null ? BlockedLoopWatchdog.threshold() : blockedThreshold, threadPriority);
+    }
+
+    /** Flight recorder events for slow handlers, accept pauses and failed hooks. */
+    @Override
+    public LoopObserver observer() {
+        return FlightEvents.INSTANCE;
     }
 }

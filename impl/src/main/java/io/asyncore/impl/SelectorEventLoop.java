@@ -5,11 +5,13 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
+import io.asyncore.impl.jmx.LoopMBean;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import javax.management.ObjectName;
 
 /**
  * An {@link EventLoop} on its own thread: passes over its map, and between passes the
@@ -18,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class SelectorEventLoop implements EventLoop {
 
-    private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(SelectorEventLoop.class.getName());
 
     private final String name;
     private final long timeoutMillis;
@@ -26,7 +28,8 @@ final class SelectorEventLoop implements EventLoop {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closed;
-    private volatile BlockedLoopWatchdog watchdog;
+    private volatile BlockedLoopWatchdog.Watch watchdog;
+    private volatile ObjectName mbean;
 
     private SelectorEventLoop(String name, Duration selectTimeout) {
         if (name == null) {
@@ -53,8 +56,10 @@ final class SelectorEventLoop implements EventLoop {
         SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
         loop.thread.setPriority(priority);
         loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
-        loop.watchdog = BlockedLoopWatchdog.start(name, loop.thread, loop.map.timers(), blockedThreshold);
+        loop.watchdog = BlockedLoopWatchdog.watch(name, loop.thread, loop.map, blockedThreshold);
+        loop.mbean = LoopMBean.register(loop);
         loop.thread.start();
+        LOG.log(Level.INFO, "event loop " + name + " started");
         return loop;
     }
 
@@ -78,16 +83,20 @@ final class SelectorEventLoop implements EventLoop {
             Asyncore.closeAll(map, true);
             map.timers().clear();
             map.releasePoller();
-            BlockedLoopWatchdog w = watchdog;
+            BlockedLoopWatchdog.Watch w = watchdog;
             if (w != null) {
-                w.stop(); // before this thread ends, so close() leaves no thread behind
+                BlockedLoopWatchdog.unwatch(w); // before this thread ends, so close() leaves no thread behind
             }
+            LoopMBean.unregister(mbean);
+            LOG.log(Level.INFO, "event loop " + name + " stopped");
         }
     }
 
     private void runTasks() {
         Runnable task;
+        int ran = 0;
         while ((task = tasks.poll()) != null) {
+            ran++;
             try {
                 task.run();
             } catch (ExitNow e) {
@@ -97,6 +106,9 @@ final class SelectorEventLoop implements EventLoop {
             } catch (Throwable e) {
                 LOG.log(Level.ERROR, "task on event loop " + name + " failed", e);
             }
+        }
+        if (ran > 0) {
+            map.counters().countTasks(ran);
         }
     }
 

@@ -131,6 +131,7 @@ final class SelectorPoller implements Poller {
                 Arrays.fill(scratch, 0, members, null); // do not keep closed dispatchers reachable
             }
             timers.runDue();
+            map.counters().countPass(System.nanoTime() - timers.busySinceNanos());
         } finally {
             current = null;
             pollingThread = null;
@@ -432,7 +433,7 @@ final class SelectorPoller implements Poller {
         try {
             selector.close();
         } catch (IOException e) {
-            System.getLogger(SelectorPoller.class.getName()).log(System.Logger.Level.WARNING,
+            io.asyncore.spi.Logging.logger(SelectorPoller.class.getName()).log(System.Logger.Level.WARNING,
                     "closing selector failed", e);
         }
     }

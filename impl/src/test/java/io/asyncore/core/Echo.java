@@ -22,7 +22,7 @@ final class Echo {
     }
 
     /** Echoes what it reads. */
-    static final class Handler extends DispatcherWithSend {
+    static class Handler extends DispatcherWithSend {
         private final Errors errors;
 
         Handler(SocketChannel channel, ChannelMap map, Errors errors) {

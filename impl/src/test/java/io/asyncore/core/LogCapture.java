@@ -10,9 +10,11 @@ import java.util.logging.Logger;
 /**
  * Captures what a {@link System.Logger} writes: with {@code java.logging} present the JDK
  * routes {@code System.Logger} to {@code java.util.logging}, so a handler on the logger of
- * the same name sees every record. Closing restores the logger.
+ * the same name sees every record. Closing restores the logger. The one log capture of
+ * the test suite: a test that provokes a log line on purpose captures it here, so a
+ * green build prints only what a reader needs.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final Level oldLevel;
@@ -30,12 +32,12 @@ final class LogCapture extends Handler implements AutoCloseable {
     }
 
     /** Captures the records of {@code io.asyncore.Dispatcher}. */
-    static LogCapture dispatcher() {
+    public static LogCapture dispatcher() {
         return new LogCapture("io.asyncore.Dispatcher");
     }
 
     /** Captures the records of the logger named {@code name}. */
-    static LogCapture of(String name) {
+    public static LogCapture of(String name) {
         return new LogCapture(name);
     }
 
@@ -45,7 +47,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     }
 
     /** The messages captured so far, in order. */
-    synchronized List<String> messages() {
+    public synchronized List<String> messages() {
         List<String> out = new ArrayList<>();
         for (LogRecord r : records) {
             out.add(r.getMessage());
@@ -54,7 +56,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     }
 
     /** The records captured so far, in order. */
-    synchronized List<LogRecord> records() {
+    public synchronized List<LogRecord> records() {
         return new ArrayList<>(records);
     }
 

@@ -14,6 +14,7 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.EventLoopGroup;
+import io.asyncore.core.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -206,8 +207,9 @@ class EventLoopGroupTest {
             return new Echo(channel);
         });
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        try (Socket refused = connect(address)) {
+        try (LogCapture log = LogCapture.of("io.asyncore.EventLoopGroup"); Socket refused = connect(address)) {
             assertEquals(-1, refused.getInputStream().read(), "the refused connection is closed");
+            assertTrue(log.messages().stream().anyMatch(m -> m.contains("failed; closing it")), log.messages().toString());
         }
         try (Socket served = connect(address)) {
             served.getOutputStream().write('x');

@@ -11,6 +11,7 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.TimeoutKind;
+import io.asyncore.core.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -82,7 +83,7 @@ class IdleTimeoutTest {
 
     @Test
     void readIdleClosesASilentPeerWithALogLineNamingTheTimeout() throws IOException {
-        try (Logs logs = new Logs("io.asyncore.Dispatcher")) {
+        try (LogCapture logs = LogCapture.of("io.asyncore.Dispatcher")) {
             Net.Server[] server = new Net.Server[1];
             Timed t = accept(server, TimeoutKind.READ_IDLE, Duration.ofMillis(150));
             assertEquals(Duration.ofMillis(150), t.idleTimeout(TimeoutKind.READ_IDLE));
@@ -254,7 +255,10 @@ class IdleTimeoutTest {
         });
         clients.add(SocketChannel.open(server.local()));
         clients.add(SocketChannel.open(server.local()));
-        passUntil(() -> made.size() == 2 && made.get(0).isClosed());
+        try (LogCapture log = LogCapture.dispatcher()) {
+            passUntil(() -> made.size() == 2 && made.get(0).isClosed());
+            assertEquals(1, log.messages().size(), log.messages().toString());
+        }
         assertEquals(List.of(boom), errors);
         assertFalse(made.get(1).isClosed(), "the other connection is untouched");
         assertFalse(server.isClosed());

@@ -12,6 +12,7 @@ import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
 import io.asyncore.LoopTimer;
+import io.asyncore.core.LogCapture;
 import io.asyncore.spi.Engines;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ class TimerTest {
 
     @Test
     void periodicTimerRepeatsUntilCancelledAndSurvivesItsOwnException() throws Exception {
-        try (EventLoop loop = slowLoop("timer-periodic")) {
+        try (LogCapture log = LogCapture.of("io.asyncore.TimerQueue"); EventLoop loop = slowLoop("timer-periodic")) {
             AtomicInteger runs = new AtomicInteger();
             CountDownLatch five = new CountDownLatch(5);
             LoopTimer t = loop.scheduleAtFixedRate(Duration.ZERO, Duration.ofMillis(10), () -> {
@@ -90,6 +91,7 @@ class TimerTest {
             int after = runs.get();
             Thread.sleep(100);
             assertEquals(after, runs.get(), "ran after cancel");
+            assertEquals(after, log.messages().size(), "one line per failed run: " + log.messages());
         }
     }
 

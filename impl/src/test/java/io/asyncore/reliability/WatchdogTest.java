@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.EventLoop;
+import io.asyncore.core.LogCapture;
 import io.asyncore.spi.Engines;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogRecord;
@@ -44,7 +48,7 @@ class WatchdogTest {
 
     @Test
     void aSlowTimerTaskIsLoggedWithTheLoopThreadsStack() throws Exception {
-        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("watched", 150)) {
+        try (LogCapture logs = LogCapture.of(LOGGER); EventLoop loop = loop("watched", 150)) {
             CountDownLatch done = new CountDownLatch(1);
             loop.schedule(Duration.ofMillis(10), () -> {
                 holdTheLoopThread(700);
@@ -67,7 +71,7 @@ class WatchdogTest {
     void anIdleLoopAndQuickHandlersAreNotReported() throws Exception {
         // A generous threshold: on a loaded machine the scheduler alone can stall a thread
         // for a while, and that is not what this test is about.
-        try (Logs logs = new Logs(LOGGER); EventLoop loop = loop("idle", 400)) {
+        try (LogCapture logs = LogCapture.of(LOGGER); EventLoop loop = loop("idle", 400)) {
             CountDownLatch ticks = new CountDownLatch(20);
             loop.scheduleAtFixedRate(Duration.ZERO, Duration.ofMillis(20), () -> {
                 holdTheLoopThread(5);
@@ -81,13 +85,35 @@ class WatchdogTest {
 
     @Test
     void zeroTurnsTheWatchdogOff() throws Exception {
-        long watchdogs = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("off-watchdog")).count();
+        long watchdogs;
         try (EventLoop loop = loop("off", 0)) {
             loop.execute(() -> { });
-            watchdogs = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("off-watchdog")).count();
+            watchdogs = threadsNamed("asyncore-watchdog");
         }
         assertEquals(0, watchdogs);
+    }
+
+    @Test
+    void sixteenLoopsShareOneWatchdogThread() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        List<EventLoop> loops = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                loops.add(loop("sixteen-" + i, 2000));
+            }
+            Set<Thread> added = new HashSet<>(Thread.getAllStackTraces().keySet());
+            added.removeAll(before);
+            List<String> names = added.stream().map(Thread::getName).sorted().toList();
+            assertEquals(16, names.stream().filter(n -> n.startsWith("sixteen-")).count(), names.toString());
+            assertEquals(1, threadsNamed("asyncore-watchdog"), names.toString());
+            assertEquals(17, added.size(), "16 loop threads and one watchdog: " + names);
+        } finally {
+            loops.forEach(EventLoop::close);
+        }
+        assertEquals(0, threadsNamed("asyncore-watchdog"), "the watchdog ends with the last loop");
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
     }
 }

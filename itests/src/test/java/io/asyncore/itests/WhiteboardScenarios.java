@@ -138,6 +138,38 @@ public abstract class WhiteboardScenarios {
     }
 
     @Test
+    public void theLoopsMBeanCountsTheEchoTrafficSent() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName(
+                "io.asyncore:type=EventLoop,name=" + javax.management.ObjectName.quote(LOOP));
+        assertTrue("the loop's MBean is on the platform MBean server", jmx.isRegistered(name));
+        long in = (Long) jmx.getAttribute(name, "BytesIn");
+        long out = (Long) jmx.getAttribute(name, "BytesOut");
+        long accepted = (Long) jmx.getAttribute(name, "ConnectionsAccepted");
+        long closed = (Long) jmx.getAttribute(name, "ConnectionsClosed");
+        echo.start();
+        adoptedEchoServer();
+        int port = echoPort();
+        Socket a = connect(port);
+        Socket b = connect(port);
+        for (int i = 0; i < 50; i++) { // 2 x 50 x 1,000 bytes while the attributes are read
+            assertEchoes(a, "a".repeat(1000));
+            assertEchoes(b, "b".repeat(1000));
+            assertTrue((Long) jmx.getAttribute(name, "BytesIn") >= in + 2000L * i);
+        }
+        close(a);
+        close(b);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((Long) jmx.getAttribute(name, "ConnectionsClosed") < closed + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(100_000L, (Long) jmx.getAttribute(name, "BytesIn") - in);
+        assertEquals(100_000L, (Long) jmx.getAttribute(name, "BytesOut") - out);
+        assertEquals(2L, (Long) jmx.getAttribute(name, "ConnectionsAccepted") - accepted);
+        assertEquals(2L, (Long) jmx.getAttribute(name, "ConnectionsClosed") - closed);
+    }
+
+    @Test
     public void stoppingTheRegisteringBundleClosesItsListenerAndConnections() throws Exception {
         echo.start();
         Dispatcher server = adoptedEchoServer();

@@ -61,7 +61,7 @@ public final class EchoActivator implements BundleActivator {
         // whiteboard dispatcher waits in no map until the adopting loop puts it into its own.
         EchoServer echo;
         try {
-            echo = new EchoServer(host, port, new ChannelMap("echo-unadopted"));
+            echo = new EchoServer(host, port, new ChannelMap("echo-unadopted")).logConnectionsAtDebug();
         } catch (IOException e) {
             if (!Boolean.parseBoolean(property(context, EXIT_ON_FAILURE_PROPERTY, "false"))) {
                 throw e;

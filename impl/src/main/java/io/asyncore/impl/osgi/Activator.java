@@ -20,9 +20,10 @@ import org.osgi.framework.ServiceRegistration;
  */
 public final class Activator implements BundleActivator {
 
-    private static final System.Logger LOG = System.getLogger(Activator.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Activator.class.getName());
 
     private SelectorEngine engine;
+    private LogServiceSink logSink;
     private ServedLoop defaultLoop;
     private Whiteboard whiteboard;
     private AutoCloseable configurations;
@@ -33,6 +34,7 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws Exception {
+        logSink = LogServiceSink.open(context); // from here on, log lines name this bundle
         LoopConfig config = LoopConfig.from(context::getProperty);
         engine = new SelectorEngine();
         Engines.install(engine);
@@ -103,6 +105,10 @@ public final class Activator implements BundleActivator {
         if (engine != null) {
             Engines.uninstall(engine);
             engine = null;
+        }
+        if (logSink != null) {
+            logSink.close();
+            logSink = null;
         }
     }
 }

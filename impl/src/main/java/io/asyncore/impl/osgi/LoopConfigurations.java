@@ -29,7 +29,7 @@ import org.osgi.service.cm.ManagedServiceFactory;
  */
 final class LoopConfigurations implements ManagedServiceFactory, AutoCloseable, Supplier<List<String>> {
 
-    private static final System.Logger LOG = System.getLogger(LoopConfigurations.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(LoopConfigurations.class.getName());
 
     private final SelectorEngine engine;
     private final BundleContext context;

@@ -49,7 +49,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     /** Service property of a dispatcher: an LDAP filter selecting the loop to join. */
     static final String TARGET = "asyncore.target";
 
-    private static final System.Logger LOG = System.getLogger(Whiteboard.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Whiteboard.class.getName());
 
     private final BundleContext context;
     /** The loops that adopt dispatchers; the first is the default loop. */
@@ -261,7 +261,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         try {
             d.addChannel(loop.map());
             r.state(Registration.State.ADOPTED);
-            LOG.log(Level.DEBUG, () -> "loop " + loop.name() + " adopted " + d + " (" + r + ")");
+            LOG.log(Level.INFO, "loop " + loop.name() + " adopted " + d + " (" + r + ")");
         } catch (RuntimeException e) {
             unadopted(r, "adoption failed: " + e);
         }
@@ -299,6 +299,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
             closeQuietly(root);
             r.state(Registration.State.CLOSED);
         }
+        LOG.log(Level.INFO, "loop " + loop.name() + (keep ? " detached " : " dropped and closed ") + root + " (" + r + ")");
     }
 
     /**
