@@ -1,5 +1,6 @@
 package io.asyncore.reliability;
 
+import io.asyncore.core.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -158,7 +159,7 @@ class BackpressureTest {
             handlers.add(e);
             return e;
         });
-        try (Logs logs = new Logs("io.asyncore.Dispatcher");
+        try (LogCapture logs = LogCapture.dispatcher();
                 SocketChannel client = client(server);
                 SocketChannel other = client(server)) {
             Net.Echo h = handlers.get(0);

@@ -1,5 +1,6 @@
 package io.asyncore.reliability;
 
+import io.asyncore.core.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,7 +128,7 @@ class HalfCloseTest {
             flow(d).setDrainTimeout(Duration.ofMillis(300));
             return handler[0] = d;
         });
-        try (Logs logs = new Logs("io.asyncore.Dispatcher"); SocketChannel client = SocketChannel.open()) {
+        try (LogCapture logs = LogCapture.dispatcher(); SocketChannel client = SocketChannel.open()) {
             client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
             client.connect(server.local());
             client.configureBlocking(false);
