@@ -310,11 +310,17 @@ public final class Asyncore {
         } catch (ExitNow | VirtualMachineError e) {
             throw e;
         } catch (Throwable secondary) {
-            System.getLogger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
-                    "error handling of " + d + " failed; closing it", secondary);
+            // Guarded: when the error was a shortage (no descriptor left), logging may
+            // fail the same way, and that must not end the loop either.
+            String line = "error handling of " + d + " failed; closing it";
+            try {
+                System.getLogger(Asyncore.class.getName()).log(System.Logger.Level.ERROR, line, secondary);
+            } catch (Throwable failed) {
+                LogFallback.print("ERROR: " + line + " (" + secondary + ")", failed);
+            }
             try {
                 d.close();
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException | LinkageError ignored) {
                 // the dispatcher is already broken; it must not take the loop down
             }
         }

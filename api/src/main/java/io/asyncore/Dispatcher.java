@@ -420,6 +420,7 @@ public abstract class Dispatcher {
      */
     public void listen(int backlog) throws IOException {
         NetworkChannel channel = open("listen");
+        AcceptPause.prepare(); // now, while descriptors are plentiful; see AcceptPause
         if (channel instanceof ServerSocketChannel) {
             accepting = true;
             return;
