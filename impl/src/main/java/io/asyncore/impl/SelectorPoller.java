@@ -43,6 +43,8 @@ import java.util.function.Consumer;
  * the event loop's tasks (run between passes) from waiting long. Smaller maps keep
  * Python's one select per pass.
  *
+ * <p>Listeners are also asked between the events of a long pass: see {@link AcceptWatch}.
+ *
  * <p>Threading: {@link #poll} on the loop thread only; {@link #wakeup()} and
  * {@link #close()} from any thread.
  */
@@ -75,6 +77,7 @@ final class SelectorPoller implements Poller {
     private boolean validating;
 
     private final Selector selector;
+    private final AcceptWatch acceptWatch = new AcceptWatch();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Consumer<SelectionKey> onReadyAgain = this::onReadyAgain;
     /** Events delivered in the current round, to tell whether another round may pay. */
@@ -100,6 +103,7 @@ final class SelectorPoller implements Poller {
         pollingThread = Thread.currentThread();
         current = map;
         try {
+            acceptWatch.passStarts();
             boolean mustNotWait = updateInterest(map);
             TimerQueue timers = map.timers();
             long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
@@ -220,6 +224,9 @@ final class SelectorPoller implements Poller {
         }
         if (key.interestOps() != ops) {
             key.interestOps(ops);
+        }
+        if (channel instanceof ServerSocketChannel listener) {
+            acceptWatch.track(d, listener, ops);
         }
         remember(d, channel, ops, read, write, stamp);
         return false;
@@ -366,6 +373,7 @@ final class SelectorPoller implements Poller {
             flags |= (interest & SelectionKey.OP_WRITE) != 0 ? Asyncore.POLLOUT : Asyncore.POLLIN;
         }
         Asyncore.readwrite(d, flags);
+        acceptWatch.delivered(current);
     }
 
     private void sourceReady(Dispatcher d) {
@@ -415,6 +423,7 @@ final class SelectorPoller implements Poller {
     }
 
     private void closeSelector() {
+        acceptWatch.close();
         try {
             selector.close();
         } catch (IOException e) {

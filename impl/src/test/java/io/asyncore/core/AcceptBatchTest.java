@@ -1,0 +1,112 @@
+package io.asyncore.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The default {@code handleAccept} takes every pending connection up to
+ * {@link Dispatcher#ACCEPTS_PER_EVENT} per event, one {@code handleAccepted} each; a
+ * subclass that overrides {@code handleAccept} gets Python's one call per event.
+ */
+@ExtendWith(NoLeaks.class)
+class AcceptBatchTest {
+
+    private final ChannelMap map = new ChannelMap("accept-batch");
+    private final List<SocketChannel> clients = new ArrayList<>();
+
+    @AfterEach
+    void close() throws IOException {
+        Asyncore.closeAll(map, true);
+        for (SocketChannel c : clients) {
+            c.close();
+        }
+    }
+
+    /** Counts what it accepts and closes it. */
+    static class Counting extends Dispatcher {
+        int accepted;
+        int acceptEvents;
+
+        Counting(ChannelMap map) throws IOException {
+            super(map);
+            createSocket(AddressFamily.INET);
+            bind(new InetSocketAddress("127.0.0.1", 0));
+            listen(128);
+        }
+
+        @Override
+        protected void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+            accepted++;
+            channel.close();
+        }
+    }
+
+    /** Python's shape: handle_accept calls accept() once. */
+    static final class OnePerEvent extends Counting {
+        OnePerEvent(ChannelMap map) throws IOException {
+            super(map);
+        }
+
+        @Override
+        protected void handleAccept() throws IOException {
+            acceptEvents++;
+            SocketChannel channel = accept();
+            if (channel != null) {
+                handleAccepted(channel, channel.getRemoteAddress());
+            }
+        }
+    }
+
+    private void connect(Dispatcher listener, int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            clients.add(SocketChannel.open(listener.localAddress())); // queued once connected
+        }
+    }
+
+    private void onePass() {
+        Asyncore.loop(Duration.ofSeconds(5), false, map, 1);
+    }
+
+    @Test
+    void theDefaultTakesEveryPendingConnectionInOneEvent() throws IOException {
+        Counting listener = new Counting(map);
+        connect(listener, 3);
+        onePass();
+        assertEquals(3, listener.accepted, "handleAccepted once per pending connection, in one pass");
+    }
+
+    @Test
+    void theDefaultTakesAtMostTheBoundPerEventAndTheRestAtTheNext() throws IOException {
+        Counting listener = new Counting(map);
+        connect(listener, Dispatcher.ACCEPTS_PER_EVENT + 6);
+        onePass();
+        assertEquals(Dispatcher.ACCEPTS_PER_EVENT, listener.accepted, "the first pass");
+        onePass();
+        assertEquals(Dispatcher.ACCEPTS_PER_EVENT + 6, listener.accepted, "the second pass");
+    }
+
+    @Test
+    void anOverridingHandleAcceptIsCalledOncePerEvent() throws IOException {
+        OnePerEvent listener = new OnePerEvent(map);
+        connect(listener, 3);
+        for (int pass = 1; pass <= 3; pass++) {
+            onePass();
+            assertEquals(pass, listener.acceptEvents, "handleAccept calls after pass " + pass);
+            assertEquals(pass, listener.accepted, "connections accepted after pass " + pass);
+        }
+    }
+}
