@@ -28,10 +28,13 @@ final class AcceptWatch {
     /** Every this many events delivered in a pass, ready listeners are served. */
     static final int EVERY = 32;
 
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
+
     private final Consumer<SelectionKey> onReady = this::onReady;
     private Selector selector;
     private boolean failed;
     private int listeners;
+    private int tracked;
     private int since;
     private ChannelMap current;
 
@@ -48,6 +51,7 @@ final class AcceptWatch {
             return;
         }
         SelectionKey key = channel.keyFor(s);
+        tracked++;
         try {
             if (key == null) {
                 if (ops != 0) {
@@ -81,12 +85,28 @@ final class AcceptWatch {
         }
     }
 
-    /** A pass begins: count its events afresh, and forget listeners that are gone. */
+    /**
+     * A pass begins: count its events afresh, and let go of listeners that are gone. A
+     * closed channel keeps its descriptor (and a listener its port) until every selector
+     * it was registered with has selected once since; the last pass tracked fewer
+     * listeners than this selector holds, so one was closed: a {@code selectNow} now
+     * releases it, even on a loop too idle to reach {@link #delivered} (its ready events
+     * are dropped here; the main selector reports them again, being level-triggered).
+     */
     void passStarts() {
         since = 0;
-        if (selector != null) {
-            listeners = selector.keys().size();
+        if (selector == null) {
+            return;
         }
+        if (selector.keys().size() > tracked) {
+            try {
+                selector.selectNow(IGNORE);
+            } catch (IOException | RuntimeException e) {
+                // the selector is closing with the poller
+            }
+        }
+        listeners = selector.keys().size();
+        tracked = 0;
     }
 
     private void onReady(SelectionKey key) {

@@ -6,13 +6,17 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,5 +112,49 @@ class AcceptBatchTest {
             assertEquals(pass, listener.acceptEvents, "handleAccept calls after pass " + pass);
             assertEquals(pass, listener.accepted, "connections accepted after pass " + pass);
         }
+    }
+
+    /**
+     * The engine also watches listeners on a second selector (between the events of long
+     * passes); a closed listener must still give its port back at once, on a loop that
+     * then stays idle, not when the loop ends.
+     */
+    @Test
+    void aListenerClosedOnAnIdleLoopGivesItsPortBack() throws Exception {
+        try (EventLoop loop = EventLoop.start("port-release")) {
+            CompletableFuture<Counting> made = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    made.complete(new Counting(loop.map()));
+                } catch (IOException e) {
+                    made.completeExceptionally(e);
+                }
+            });
+            Counting listener = made.get(5, TimeUnit.SECONDS);
+            InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+            for (int i = 0; i < 3; i++) {
+                onLoop(loop, () -> { }); // a few passes: the listener is watched by now
+            }
+            connect(listener, 1);
+            for (int i = 0; i < 50 && listener.accepted == 0; i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, listener.accepted);
+            onLoop(loop, listener::close);
+            onLoop(loop, () -> { });
+            onLoop(loop, () -> { });
+            try (ServerSocketChannel again = ServerSocketChannel.open()) {
+                again.bind(address); // fails with "Address already in use" while a selector holds the old one
+            }
+        }
+    }
+
+    private static void onLoop(EventLoop loop, Runnable task) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            task.run();
+            done.complete(null);
+        });
+        done.get(5, TimeUnit.SECONDS);
     }
 }
