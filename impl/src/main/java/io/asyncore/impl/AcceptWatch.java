@@ -51,14 +51,15 @@ final class AcceptWatch {
             return;
         }
         SelectionKey key = channel.keyFor(s);
-        tracked++;
         try {
             if (key == null) {
                 if (ops != 0) {
                     channel.register(s, ops, d);
                     listeners++;
+                    tracked++;
                 }
             } else if (key.isValid()) {
+                tracked++; // a live listener this selector holds
                 key.attach(d);
                 if (key.interestOps() != ops) {
                     key.interestOps(ops);
@@ -85,16 +86,21 @@ final class AcceptWatch {
         }
     }
 
-    /**
-     * A pass begins: count its events afresh, and let go of listeners that are gone. A
-     * closed channel keeps its descriptor (and a listener its port) until every selector
-     * it was registered with has selected once since; the last pass tracked fewer
-     * listeners than this selector holds, so one was closed: a {@code selectNow} now
-     * releases it, even on a loop too idle to reach {@link #delivered} (its ready events
-     * are dropped here; the main selector reports them again, being level-triggered).
-     */
+    /** A pass begins: count its events and the listeners it tracks afresh. */
     void passStarts() {
         since = 0;
+        tracked = 0;
+    }
+
+    /**
+     * The pass has asked every member; let go of listeners that are gone. A closed channel
+     * keeps its descriptor (and a listener its port) until every selector it was
+     * registered with has selected once since. This pass tracked fewer listeners than this
+     * selector holds, so one was closed (or left the map): a {@code selectNow} now releases
+     * it, before the pass waits, even on a loop too idle to reach {@link #delivered} (ready
+     * events are dropped here; the main selector reports them again, being level-triggered).
+     */
+    void interestUpdated() {
         if (selector == null) {
             return;
         }
@@ -106,7 +112,6 @@ final class AcceptWatch {
             }
         }
         listeners = selector.keys().size();
-        tracked = 0;
     }
 
     private void onReady(SelectionKey key) {

@@ -105,6 +105,7 @@ final class SelectorPoller implements Poller {
         try {
             acceptWatch.passStarts();
             boolean mustNotWait = updateInterest(map);
+            acceptWatch.interestUpdated();
             TimerQueue timers = map.timers();
             long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
             waiting = true;
