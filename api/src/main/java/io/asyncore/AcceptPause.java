@@ -3,6 +3,7 @@ package io.asyncore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.Locale;
 
 /**
@@ -14,6 +15,10 @@ import java.util.Locale;
  * stays pending. Like Netty, the listener stops asking for accepts for
  * {@link #PAUSE} and then tries again by itself, logging once per episode (the first
  * failure, and the first accept that works again).
+ *
+ * <p>Reacting to the shortage must not need a descriptor: {@link #prepare()} (called by
+ * {@code listen}) loads and warms up, while descriptors are plentiful, what this path
+ * uses, and a log call that fails anyway falls back to {@link LogFallback}.
  *
  * <p>Loop thread only.
  */
@@ -33,6 +38,41 @@ final class AcceptPause {
 
     AcceptPause(Dispatcher listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Loads what the pause path needs while descriptors are plentiful, once per class
+     * loader: classes loaded from a directory open a file each, and the first log record
+     * of a process makes {@code java.util.logging}'s formatter read the time zone data
+     * ({@code lib/tzdb.dat}). Calling this initialises this class, loads
+     * {@link LogFallback} and {@link LoopTimer} (what {@link #pause} schedules) and runs
+     * the classification of {@code accept}'s error once.
+     */
+    static void prepare() {
+        Warm.done();
+    }
+
+    /** Does the warming up in its initialiser, so it runs once. */
+    private static final class Warm {
+        static {
+            try {
+                LoopTimer.class.getName();
+                LogFallback.class.getName();
+                // The classification accept runs on the failure (and the classes it needs).
+                IOException sample = new IOException("Too many open files");
+                if (Disconnects.isDisconnect(sample) || !isDescriptorExhaustion(sample)) {
+                    throw new AssertionError("EMFILE misclassified");
+                }
+                // The formatter's date: TimeZone.getDefault() reads tzdb.dat on first use.
+                String.format(Locale.getDefault(), "%1$tc", ZonedDateTime.now());
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // Nothing to warm up then; LogFallback still keeps the pause path safe.
+            }
+        }
+
+        static void done() {
+            // initialising the class is the work
+        }
     }
 
     /**
@@ -58,8 +98,13 @@ final class AcceptPause {
         pauses++;
         if (!inEpisode) {
             inEpisode = true;
-            LOG.log(Level.WARNING, "accept on " + listener + " failed: " + cause.getMessage()
-                    + "; not accepting for " + PAUSE.toMillis() + " ms at a time until descriptors are free");
+            String line = "accept on " + listener + " failed: " + cause.getMessage()
+                    + "; not accepting for " + PAUSE.toMillis() + " ms at a time until descriptors are free";
+            try {
+                LOG.log(Level.WARNING, line);
+            } catch (Throwable failed) {
+                LogFallback.print("WARNING: " + line, failed);
+            }
         }
         paused = true;
         if (timer != null) {
@@ -74,7 +119,12 @@ final class AcceptPause {
     void accepted() {
         if (inEpisode) {
             inEpisode = false;
-            LOG.log(Level.INFO, "accepting again on " + listener + " after " + pauses + " pause(s)");
+            String line = "accepting again on " + listener + " after " + pauses + " pause(s)";
+            try {
+                LOG.log(Level.INFO, line);
+            } catch (Throwable failed) {
+                LogFallback.print("INFO: " + line, failed);
+            }
             pauses = 0;
         }
     }

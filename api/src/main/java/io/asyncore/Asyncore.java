@@ -409,11 +409,17 @@ public final class Asyncore {
         } catch (ExitNow | VirtualMachineError e) {
             throw e;
         } catch (Throwable secondary) {
-            io.asyncore.spi.Logging.logger(Asyncore.class.getName()).log(System.Logger.Level.ERROR,
-                    "error handling of " + d + " failed; closing it", secondary);
+            // Guarded: when the error was a shortage (no descriptor left), logging may
+            // fail the same way, and that must not end the loop either.
+            String line = "error handling of " + d + " failed; closing it";
+            try {
+                io.asyncore.spi.Logging.logger(Asyncore.class.getName()).log(System.Logger.Level.ERROR, line, secondary);
+            } catch (Throwable failed) {
+                LogFallback.print("ERROR: " + line + " (" + secondary + ")", failed);
+            }
             try {
                 d.close();
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException | LinkageError ignored) {
                 // the dispatcher is already broken; it must not take the loop down
             }
         }

@@ -99,6 +99,7 @@ public abstract class Dispatcher {
     // Reliability state, made on first use so plain dispatchers carry two null fields.
     private Timeouts timeouts;
     private AcceptPause acceptPause;
+    private ListenOptions listenOptions;
 
     /** A dispatcher without a socket, in the default map; call {@link #createSocket} next. */
     protected Dispatcher() {
@@ -363,6 +364,7 @@ public abstract class Dispatcher {
             throw new UncheckedIOException("setSocket: cannot make " + channel + " non-blocking", e);
         }
         this.socket = channel;
+        this.listenOptions = null; // options carried by an earlier listen belong to that socket
         this.closed = false; // a closed dispatcher given a new socket is open again, as in Python
         AddressFamily known = familyOf(channel);
         if (known != null) {
@@ -411,7 +413,12 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code listen(backlog)}: from now on the dispatcher accepts connections
-     * ({@link #handleAccept()}). The socket must be a bound stream socket.
+     * ({@link #handleAccept()}). The socket must be a bound stream socket. The listening
+     * socket keeps the options set before (see {@link #channel()}): buffer sizes,
+     * {@code SO_REUSEADDR}, {@code SO_REUSEPORT}; options the JDK has only for connected
+     * sockets ({@code SO_SNDBUF}, {@code TCP_NODELAY}, ...) go to each accepted
+     * connection, as Linux passes them on. The backlog reaches the kernel as given (which
+     * caps it at {@code net.core.somaxconn}).
      *
      * @param backlog the queue length for pending connections
      * @throws IOException if the system refuses to listen
@@ -420,6 +427,7 @@ public abstract class Dispatcher {
      */
     public void listen(int backlog) throws IOException {
         NetworkChannel channel = open("listen");
+        AcceptPause.prepare(); // now, while descriptors are plentiful; see AcceptPause
         if (channel instanceof ServerSocketChannel) {
             accepting = true;
             return;
@@ -437,6 +445,7 @@ public abstract class Dispatcher {
         ServerSocketChannel server = ServerSocketChannel.open(family.protocolFamily());
         ChannelMap joined = owner; // listen where the dispatcher is now (EventLoop.register may have moved it)
         try {
+            listenOptions = ListenOptions.carry(channel, server, family);
             if (family != AddressFamily.UNIX) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr || server.getOption(StandardSocketOptions.SO_REUSEADDR));
             }
@@ -541,6 +550,9 @@ public abstract class Dispatcher {
                 if (acceptPause != null) {
                     acceptPause.accepted();
                 }
+            }
+            if (accepted != null && listenOptions != null) {
+                listenOptions.applyTo(accepted);
             }
             return accepted;
         } catch (IOException e) {
@@ -943,28 +955,50 @@ public abstract class Dispatcher {
     }
 
     /**
-     * A connection is pending on a listening socket: accepts it and passes it to
-     * {@link #handleAccepted}.
+     * The most connections the default {@link #handleAccept()} takes per readiness event.
+     * Python takes one; under load that lets connections wait a whole pass each (with
+     * thousands of busy connections, long enough for the kernel to drop new ones when a
+     * small backlog is full). The bound keeps one listener from taking over a pass.
+     */
+    public static final int ACCEPTS_PER_EVENT = 64;
+
+    /**
+     * Connections are pending on a listening socket: accepts each and passes it to
+     * {@link #handleAccepted}, until none is pending, {@link #ACCEPTS_PER_EVENT} were
+     * taken, or the dispatcher stops accepting (closed, paused, or {@link #readable()}
+     * turned false in a {@code handleAccepted}); what is left is taken at the next event.
+     * Python's {@code handle_accept} takes one per event; a subclass that overrides this
+     * method and calls {@link #accept()} once keeps that contract.
      *
      * @throws IOException if accepting fails
      */
     protected void handleAccept() throws IOException {
-        SocketChannel channel = accept();
-        if (channel != null) {
-            try {
-                handleAccepted(channel, peerAddress(channel));
-            } catch (RuntimeException | IOException | Error e) {
-                // Nobody owns the connection now: close it rather than leak its descriptor.
-                // (If a dispatcher already wrapped it, that dispatcher sees it closed.)
-                if (!(e instanceof ExitNow)) {
-                    try {
-                        channel.close();
-                    } catch (IOException ignored) {
-                        // closing a socket we just accepted; nothing more to do
-                    }
-                }
-                throw e;
+        for (int taken = 0; taken < ACCEPTS_PER_EVENT; taken++) {
+            if (taken > 0 && (!accepting || closed || isAcceptPaused() || !readable())) {
+                return;
             }
+            SocketChannel channel = accept();
+            if (channel == null) {
+                return;
+            }
+            acceptOne(channel);
+        }
+    }
+
+    private void acceptOne(SocketChannel channel) throws IOException {
+        try {
+            handleAccepted(channel, peerAddress(channel));
+        } catch (RuntimeException | IOException | Error e) {
+            // Nobody owns the connection now: close it rather than leak its descriptor.
+            // (If a dispatcher already wrapped it, that dispatcher sees it closed.)
+            if (!(e instanceof ExitNow)) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing a socket we just accepted; nothing more to do
+                }
+            }
+            throw e;
         }
     }
 

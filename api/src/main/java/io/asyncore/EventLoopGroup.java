@@ -4,7 +4,9 @@ import io.asyncore.spi.Engines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,12 @@ import java.util.function.Function;
  *     }
  * }
  * }</pre>
+ *
+ * <p>{@link #listen} makes such a server in one call, in either of two ways
+ * ({@link Accepting}): one listener handing connections round robin, as above, or one
+ * listener per loop on the same address with {@code SO_REUSEPORT}, where the kernel
+ * spreads connections over the listeners and each loop accepts its own, so accepting
+ * scales with the loops.
  *
  * <p>A dispatcher made by {@link #adopt} on another loop has no {@link Dispatcher#parent()}
  * (no hook of its listener runs on that thread).
@@ -183,6 +191,71 @@ public final class EventLoopGroup implements AutoCloseable {
         }
         closeQuietly(channel);
         throw new RejectedExecutionException("event loop group " + name + " is closed");
+    }
+
+    /** How the loops of a group share a listening address; see {@link #listen}. */
+    public enum Accepting {
+        /** One listener on loop 0 hands every connection to the next loop ({@link #adopt}). */
+        HAND_OFF,
+        /**
+         * One listener per loop, all bound to the address with {@code SO_REUSEPORT}: the
+         * kernel spreads new connections over them (by a hash of the peer's address) and
+         * each loop accepts and serves its own. Linux 3.9 or later; TCP only.
+         */
+        REUSE_PORT
+    }
+
+    /**
+     * Listens on {@code address} and serves every connection with a dispatcher made by
+     * {@code factory} on one of the loops (made on that loop's thread, so a dispatcher
+     * made without a map joins that loop's map). The listeners set {@code SO_REUSEADDR}
+     * and accept as {@link Dispatcher#handleAccept()} does; they close with their loop.
+     *
+     * @param address where to listen; port 0 lets the system choose (every listener of
+     *     {@link Accepting#REUSE_PORT} then shares the first one's port)
+     * @param backlog the listen backlog of each listener, passed on as given
+     * @param accepting hand-off from one listener, or a listener per loop
+     * @param factory makes a connection's dispatcher, such as {@code EchoHandler::new}
+     * @return the listeners: one for {@code HAND_OFF}, one per loop (in loop order) for
+     *     {@code REUSE_PORT}
+     * @throws IOException if a listener cannot bind or listen (those made are closed)
+     * @throws IllegalArgumentException for {@code REUSE_PORT} on a Unix-domain address
+     */
+    public List<Dispatcher> listen(SocketAddress address, int backlog, Accepting accepting,
+            Function<? super SocketChannel, ? extends Dispatcher> factory) throws IOException {
+        if (address == null || accepting == null || factory == null) {
+            throw new NullPointerException("listen: address, accepting and factory are required");
+        }
+        if (accepting == Accepting.HAND_OFF) {
+            return List.of(new GroupListener(loops[0].map(), address, backlog, false, c -> adopt(c, factory)));
+        }
+        if (AddressFamily.of(address) == AddressFamily.UNIX) {
+            throw new IllegalArgumentException("listen: SO_REUSEPORT needs a TCP address, got " + address);
+        }
+        List<Dispatcher> listeners = new ArrayList<>();
+        try {
+            SocketAddress shared = address;
+            for (EventLoop loop : loops) {
+                GroupListener listener = new GroupListener(loop.map(), shared, backlog, true, c -> construct(loop, c, factory));
+                listeners.add(listener);
+                shared = listener.localAddress();
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Dispatcher made : listeners) {
+                loopOf(made).execute(made::close);
+            }
+            throw e;
+        }
+        return List.copyOf(listeners);
+    }
+
+    private EventLoop loopOf(Dispatcher d) {
+        for (EventLoop loop : loops) {
+            if (loop.map() == d.map()) {
+                return loop;
+            }
+        }
+        return loops[0];
     }
 
     private static void construct(EventLoop loop, SocketChannel channel,

@@ -17,7 +17,9 @@ import java.util.function.Function;
 
 /**
  * Our echo servers: a listening {@link Dispatcher} on loop 0 of an {@link EventLoopGroup}
- * that hands accepted connections to the group's loops round robin.
+ * that hands accepted connections to the group's loops round robin, or (reuse-port mode)
+ * a listener on every loop sharing the port with {@code SO_REUSEPORT}, each serving the
+ * connections it accepts.
  *
  * <ul>
  *   <li>{@link Style#SEND}: the seed's {@code DispatcherWithSend} echo as written,
@@ -44,6 +46,7 @@ public final class AsyncoreEchoServer implements EchoServer {
     private final EventLoopGroup group;
     private final AtomicInteger connections = new AtomicInteger();
     private final Listener listener;
+    private final boolean reusePort;
 
     /**
      * Starts the group and the listener.
@@ -53,20 +56,45 @@ public final class AsyncoreEchoServer implements EchoServer {
      * @throws IOException if the listening socket cannot be opened
      */
     public AsyncoreEchoServer(Style style, int loops) throws IOException {
+        this(style, loops, false);
+    }
+
+    /**
+     * Starts the group and its listener, or with {@code reusePort} a listener per loop.
+     *
+     * @param style the connection handler
+     * @param loops how many loops
+     * @param reusePort one listener per loop with {@code SO_REUSEPORT} instead of hand-off
+     * @throws IOException if a listening socket cannot be opened
+     */
+    public AsyncoreEchoServer(Style style, int loops, boolean reusePort) throws IOException {
+        this.reusePort = reusePort;
         group = EventLoopGroup.start("asyncore-echo", loops);
         Function<SocketChannel, Dispatcher> factory = style == Style.SEND ? SendHandler::new : ZeroCopyHandler::new;
+        try {
+            listener = listenOn(0, factory, 0);
+            for (int i = 1; reusePort && i < loops; i++) {
+                listenOn(i, factory, listener.port);
+            }
+        } catch (IOException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    /** Makes a listener on loop {@code index}'s thread. */
+    private Listener listenOn(int index, Function<SocketChannel, Dispatcher> factory, int port) throws IOException {
         CompletableFuture<Listener> made = new CompletableFuture<>();
-        group.loop(0).execute(() -> {
+        group.loop(index).execute(() -> {
             try {
-                made.complete(new Listener(factory));
+                made.complete(new Listener(factory, port));
             } catch (Throwable e) {
                 made.completeExceptionally(e);
             }
         });
         try {
-            listener = made.get();
+            return made.get();
         } catch (InterruptedException | ExecutionException e) {
-            group.close();
             throw new IOException("cannot start the asyncore echo server", e);
         }
     }
@@ -75,11 +103,14 @@ public final class AsyncoreEchoServer implements EchoServer {
         private final Function<SocketChannel, Dispatcher> factory;
         private final int port;
 
-        Listener(Function<SocketChannel, Dispatcher> factory) throws IOException {
+        Listener(Function<SocketChannel, Dispatcher> factory, int bindPort) throws IOException {
             this.factory = factory;
             createSocket(AddressFamily.INET);
             setReuseAddr();
-            bind(new InetSocketAddress("127.0.0.1", 0));
+            if (reusePort) {
+                ((java.nio.channels.NetworkChannel) channel()).setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            bind(new InetSocketAddress("127.0.0.1", bindPort));
             listen(4096);
             port = ((InetSocketAddress) localAddress()).getPort();
         }
@@ -88,7 +119,11 @@ public final class AsyncoreEchoServer implements EchoServer {
         protected void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             connections.incrementAndGet();
-            group.adopt(channel, factory);
+            if (reusePort) {
+                factory.apply(channel); // joins this listener's loop
+            } else {
+                group.adopt(channel, factory);
+            }
         }
 
         @Override

@@ -26,6 +26,8 @@ import org.HdrHistogram.Histogram;
  * servers take turns under the same load (the order rotates each round). Prints a table
  * of medians and writes {@code echo.md}, {@code echo.svg} and {@code echo.csv}.
  *
+ * <p>{@code --ramp} runs {@link RampBenchmark} instead, with the other options.
+ *
  * <p>Options: {@code --quick} (1 round, 1 s warm-up, 2 s measured), {@code --rounds N},
  * {@code --warmup S}, {@code --measure S}, {@code --inflight P}, {@code --workloads a,b},
  * {@code --servers a,b}, {@code --out DIR}, {@code --no-pin}, {@code --server-opts "JVM options"}
@@ -123,6 +125,11 @@ public final class EchoBenchmark {
      * @throws Exception if a server or the load fails
      */
     public static void main(String[] args) throws Exception {
+        List<String> options = new ArrayList<>(List.of(args));
+        if (options.remove("--ramp")) {
+            RampBenchmark.main(options.toArray(String[]::new)); // run-ramp.sh: the same build and limits
+            return;
+        }
         new EchoBenchmark(args).runAll();
     }
 
@@ -234,7 +241,7 @@ public final class EchoBenchmark {
         }
     }
 
-    private static void setOwnAffinity(String cpus) {
+    static void setOwnAffinity(String cpus) {
         if (!new File("/usr/bin/taskset").canExecute()) {
             return;
         }
@@ -250,7 +257,7 @@ public final class EchoBenchmark {
     }
 
     /** A server child process and its command channel. */
-    private static final class Child implements AutoCloseable {
+    static final class Child implements AutoCloseable {
         private final Process process;
         private final BufferedReader in;
         private final PrintStream out;

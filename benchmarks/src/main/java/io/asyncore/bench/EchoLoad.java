@@ -23,6 +23,10 @@ import org.HdrHistogram.Histogram;
  * reordered or crossed byte fails the run with an {@link IllegalStateException}. Latency
  * is measured per message, from when it was queued for sending to when its last byte came
  * back, into an HdrHistogram.
+ *
+ * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
+ * the moment it is connected, and measures how long the ramp takes and how many connects
+ * fail or time out.
  */
 public final class EchoLoad implements AutoCloseable {
 
@@ -85,6 +89,9 @@ public final class EchoLoad implements AutoCloseable {
     private boolean measuring;
     private long completed;
     private long verified;
+    private int connecting;
+    private int connectFailures;
+    private long rampNanos = -1;
 
     /** One active connection's stream state. */
     private static final class Conn {
@@ -98,6 +105,7 @@ public final class EchoLoad implements AutoCloseable {
         long nextDone;
         long messagesQueued;
         long messagesDone;
+        boolean started;
 
         Conn(SocketChannel channel, int id, int inFlight) {
             this.channel = channel;
@@ -113,6 +121,33 @@ public final class EchoLoad implements AutoCloseable {
      * @throws IOException if a connection fails
      */
     public EchoLoad(Config config) throws IOException {
+        this(config, false);
+    }
+
+    /**
+     * Opens the idle connections one by one, then every active one at once without
+     * waiting; each sends its first messages as soon as it is connected and echoes from
+     * then on. Returns when all are connected or {@code deadlineNanos} (from now) passed;
+     * connections that failed or did not connect in time are counted
+     * ({@link #connectFailures()}) and closed.
+     *
+     * @param config the load
+     * @param deadlineNanos how long the ramp may take
+     * @return the load, ready for {@link #run}
+     * @throws IOException if the selector or an idle connection fails
+     */
+    public static EchoLoad ramp(Config config, long deadlineNanos) throws IOException {
+        EchoLoad load = new EchoLoad(config, true);
+        try {
+            load.rampUp(deadlineNanos);
+        } catch (IOException | RuntimeException e) {
+            load.close();
+            throw e;
+        }
+        return load;
+    }
+
+    private EchoLoad(Config config, boolean atOnce) throws IOException {
         this.config = config;
         this.selector = Selector.open();
         this.out.put(PATTERN).clear();
@@ -122,11 +157,19 @@ public final class EchoLoad implements AutoCloseable {
                 idle.add(open());
             }
             for (int i = 0; i < conns.length; i++) {
-                SocketChannel ch = open();
+                SocketChannel ch = atOnce ? SocketChannel.open() : open();
                 ch.configureBlocking(false);
                 Conn c = new Conn(ch, i, config.inFlight());
-                c.key = ch.register(selector, SelectionKey.OP_READ, c);
                 conns[i] = c;
+                boolean connected = true;
+                if (atOnce) {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    connected = ch.connect(config.target());
+                }
+                c.key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+                if (!connected) {
+                    connecting++;
+                }
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -146,6 +189,70 @@ public final class EchoLoad implements AutoCloseable {
         return ch;
     }
 
+    private void rampUp(long deadlineNanos) throws IOException {
+        long start = System.nanoTime();
+        for (Conn c : conns) {
+            if (c.channel.isConnected()) {
+                start(c, start);
+            }
+        }
+        while (connecting > 0 && System.nanoTime() - start < deadlineNanos) {
+            selector.select(this::onReady, 100);
+        }
+        rampNanos = System.nanoTime() - start;
+        for (Conn c : conns) {
+            if (!c.channel.isConnected() && c.channel.isOpen()) {
+                connectFailures++; // timed out
+                c.key.cancel();
+                closeQuietly(c.channel);
+            }
+        }
+        connecting = 0;
+    }
+
+    /** Queues a connection's first messages. */
+    private void start(Conn c, long now) throws IOException {
+        c.started = true;
+        for (int i = 0; i < config.inFlight(); i++) {
+            queue(c, now);
+        }
+        flush(c);
+    }
+
+    private void finishConnect(SelectionKey key, Conn c) {
+        connecting--;
+        try {
+            if (c.channel.finishConnect()) {
+                key.interestOps(SelectionKey.OP_READ);
+                start(c, System.nanoTime());
+                return;
+            }
+            connecting++; // not yet
+        } catch (IOException e) {
+            connectFailures++; // refused, reset or timed out by the kernel
+            key.cancel();
+            closeQuietly(c.channel);
+        }
+    }
+
+    /**
+     * How long {@link #ramp} took to connect everything (or to give up).
+     *
+     * @return nanoseconds, or -1 when the connections were opened one by one
+     */
+    public long rampNanos() {
+        return rampNanos;
+    }
+
+    /**
+     * Connects that failed or timed out during {@link #ramp}.
+     *
+     * @return the count
+     */
+    public int connectFailures() {
+        return connectFailures;
+    }
+
     /**
      * Runs the load: warms up, then measures, then stops sending.
      *
@@ -160,10 +267,9 @@ public final class EchoLoad implements AutoCloseable {
             throws IOException {
         long now = System.nanoTime();
         for (Conn c : conns) {
-            for (int i = 0; i < config.inFlight(); i++) {
-                queue(c, now);
+            if (!c.started && c.channel.isConnected()) {
+                start(c, now);
             }
-            flush(c);
         }
         long measureAt = now + warmupNanos;
         long endAt = measureAt + measureNanos;
@@ -193,6 +299,10 @@ public final class EchoLoad implements AutoCloseable {
 
     private void onReady(SelectionKey key) {
         Conn c = (Conn) key.attachment();
+        if (key.isConnectable()) {
+            finishConnect(key, c);
+            return;
+        }
         try {
             if (key.isReadable()) {
                 read(c);

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Runs one echo server in this JVM, driven over standard input by {@link EchoBenchmark}
  * (which starts it as a child process so that CPU and heap are the server's alone).
  *
- * <p>Usage: {@code EchoServerMain jdk|netty|send|zc [loops]}. Prints {@code PORT <n>},
+ * <p>Usage: {@code EchoServerMain jdk|netty|send|zc|zc-reuseport [loops]}. Prints {@code PORT <n>},
  * then answers one line per command: {@code CONNS} ({@code CONNS <open connections>}),
  * {@code HEAP} ({@code HEAP <bytes used after GC> <connections>}), {@code CPU}
  * ({@code CPU <process CPU nanoseconds>}); {@code QUIT} or end of input stops it.
@@ -21,7 +21,7 @@ public final class EchoServerMain {
     /**
      * Starts a server of the named kind.
      *
-     * @param kind jdk, netty, send or zc
+     * @param kind jdk, netty, send, zc or zc-reuseport (a listener per loop)
      * @param loops loops for our servers
      * @return the running server
      * @throws Exception if it cannot start
@@ -32,7 +32,8 @@ public final class EchoServerMain {
             case "netty" -> new NettyEchoServer();
             case "send" -> new AsyncoreEchoServer(AsyncoreEchoServer.Style.SEND, loops);
             case "zc" -> new AsyncoreEchoServer(AsyncoreEchoServer.Style.ZERO_COPY, loops);
-            default -> throw new IllegalArgumentException("unknown server kind " + kind + " (jdk, netty, send, zc)");
+            case "zc-reuseport" -> new AsyncoreEchoServer(AsyncoreEchoServer.Style.ZERO_COPY, loops, true);
+            default -> throw new IllegalArgumentException("unknown server kind " + kind + " (jdk, netty, send, zc, zc-reuseport)");
         };
     }
 
@@ -44,7 +45,7 @@ public final class EchoServerMain {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: EchoServerMain jdk|netty|send|zc [loops]");
+            System.err.println("usage: EchoServerMain jdk|netty|send|zc|zc-reuseport [loops]");
             System.exit(2);
         }
         int loops = args.length > 1 ? Integer.parseInt(args[1]) : 1;

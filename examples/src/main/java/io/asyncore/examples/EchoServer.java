@@ -33,8 +33,11 @@ import java.nio.channels.SocketChannel;
  * asyncore.loop()
  * }</pre>
  *
- * <p>One difference: Python's {@code create_socket()} is always IPv4; here the socket's
- * family follows the host, so {@code ::1} works as well as {@code 127.0.0.1}.
+ * <p>Two differences: Python's {@code create_socket()} is always IPv4; here the socket's
+ * family follows the host, so {@code ::1} works as well as {@code 127.0.0.1}. And it
+ * listens with a backlog of {@value #BACKLOG}, not 5: the kernel holds at most backlog + 1
+ * connections that wait for {@code accept}, and drops the rest of a burst, whose clients
+ * then retry after a second or more (see the README's "Accepting under load").
  */
 public class EchoServer extends Dispatcher {
 
@@ -42,6 +45,8 @@ public class EchoServer extends Dispatcher {
     public static final String DEFAULT_HOST = "localhost";
     /** The port Python's example listens on. */
     public static final int DEFAULT_PORT = 8080;
+    /** The listen backlog: room for a burst of connections while the loop is busy. */
+    public static final int BACKLOG = 128;
 
     /**
      * Python's {@code EchoServer(host, port)}: a listening socket in the default map.
@@ -69,7 +74,7 @@ public class EchoServer extends Dispatcher {
         try {
             setReuseAddr();
             bind(address);
-            listen(5);
+            listen(BACKLOG);
         } catch (IOException | RuntimeException e) {
             // Unlike Python, leave no half-made dispatcher behind in the map.
             close();

@@ -71,6 +71,33 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Starts {@code java args...} with at most {@code maxFds} open descriptors
+     * ({@code ulimit -n} through bash).
+     *
+     * @param maxFds the descriptor limit
+     * @param args the JVM arguments
+     * @return the running child
+     * @throws IOException if it cannot start
+     */
+    static ChildJvm startWithDescriptorLimit(int maxFds, String... args) throws IOException {
+        StringBuilder command = new StringBuilder("ulimit -n " + maxFds + " && exec '"
+                + Path.of(System.getProperty("java.home"), "bin", "java") + "'");
+        for (String arg : args) {
+            command.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+        }
+        return new ChildJvm(new ProcessBuilder("bash", "-c", command.toString()).redirectErrorStream(true).start());
+    }
+
+    /**
+     * Whether the child is still running.
+     *
+     * @return true while it runs
+     */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
      * A file named by a system property that failsafe sets; fails clearly when missing.
      *
      * @param property the system property

@@ -45,6 +45,8 @@ import java.util.function.Consumer;
  * the event loop's tasks (run between passes) from waiting long. Smaller maps keep
  * Python's one select per pass.
  *
+ * <p>Listeners are also asked between the events of a long pass: see {@link AcceptWatch}.
+ *
  * <p>Threading: {@link #poll} on the loop thread only; {@link #wakeup()} and
  * {@link #close()} from any thread.
  */
@@ -77,6 +79,7 @@ final class SelectorPoller implements Poller {
     private boolean validating;
 
     private final Selector selector;
+    private final AcceptWatch acceptWatch = new AcceptWatch();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Consumer<SelectionKey> onReadyAgain = this::onReadyAgain;
     private final Consumer<SelectionKey> onReadySelect = this::onReadySelect;
@@ -103,7 +106,9 @@ final class SelectorPoller implements Poller {
         pollingThread = Thread.currentThread();
         current = map;
         try {
+            acceptWatch.passStarts();
             boolean mustNotWait = updateInterest(map, !usePoll);
+            acceptWatch.interestUpdated();
             TimerQueue timers = map.timers();
             long wait = timers.waitMillis(timeoutMillis); // the next timer shortens the wait
             waiting = true;
@@ -236,6 +241,9 @@ final class SelectorPoller implements Poller {
         }
         if (key.interestOps() != ops) {
             key.interestOps(ops);
+        }
+        if (channel instanceof ServerSocketChannel listener) {
+            acceptWatch.track(d, listener, ops);
         }
         remember(d, channel, ops, read, write, stamp);
         return false;
@@ -390,6 +398,7 @@ final class SelectorPoller implements Poller {
     private void deliver(Dispatcher d, int ready, int interest) {
         delivered++;
         Asyncore.readwrite(d, flags(ready, interest));
+        acceptWatch.delivered(current);
     }
 
     /** The Asyncore.POLL* flags of a key's ready ops, given its interest ops. */
@@ -430,6 +439,7 @@ final class SelectorPoller implements Poller {
     }
 
     private void closeSelector() {
+        acceptWatch.close();
         try {
             selector.close();
         } catch (IOException e) {

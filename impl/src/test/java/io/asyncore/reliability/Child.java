@@ -33,10 +33,22 @@ final class Child implements AutoCloseable {
 
     /** Starts a child server with at most {@code maxFds} descriptors (or the hard limit, if lower). */
     static Child start(int maxFds, int backlog) throws IOException, InterruptedException {
+        return start(maxFds, backlog, "");
+    }
+
+    /**
+     * Starts a child server with at most {@code maxFds} descriptors and nothing loaded or
+     * logged before it serves, as a plain program starts (see {@link ChildServer}).
+     */
+    static Child startCold(int maxFds, int backlog) throws IOException, InterruptedException {
+        return start(maxFds, backlog, " cold");
+    }
+
+    private static Child start(int maxFds, int backlog, String mode) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Ask for maxFds; where the hard limit is lower (no CAP_SYS_RESOURCE), take the hard limit.
         String command = "{ ulimit -n " + maxFds + " 2>/dev/null || ulimit -n $(ulimit -Hn); } && exec '" + java + "' -Xmx256m -XX:+UseSerialGC"
-                + " -XX:TieredStopAtLevel=1 -cp '" + classPath() + "' " + ChildServer.class.getName() + " " + backlog;
+                + " -XX:TieredStopAtLevel=1 -cp '" + classPath(!mode.isEmpty()) + "' " + ChildServer.class.getName() + " " + backlog + mode;
         Process p = new ProcessBuilder("bash", "-c", command).start();
         List<String> err = new ArrayList<>();
         Thread reader = new Thread(() -> {
@@ -91,10 +103,23 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** The class path of the child: the modules' jars (or class folders) and the tests. */
     static String classPath() {
+        return classPath(false);
+    }
+
+    /**
+     * The class path of the child; with {@code directories}, the modules' class folders
+     * rather than their jars, where both exist: loading a class from a folder opens a
+     * file, so an out-of-descriptors path that still loads classes fails there.
+     */
+    private static String classPath(boolean directories) {
         Set<String> entries = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {Dispatcher.class, io.asyncore.spi.Engines.get().getClass(), ChildServer.class}) {
-            entries.add(Path.of(location(c)).toString());
+            Path where = Path.of(location(c));
+            Path classes = where.resolveSibling("classes");
+            boolean jar = where.toString().endsWith(".jar");
+            entries.add((directories && jar && Files.isDirectory(classes) ? classes : where).toString());
         }
         Path tests = Path.of("target", "test-classes");
         if (Files.isDirectory(tests)) {

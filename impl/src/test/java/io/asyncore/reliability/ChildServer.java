@@ -16,7 +16,9 @@ import java.time.Duration;
  * {@link Asyncore#loop}, and exits when its stdin closes (the parent ended or let go).
  * Logs go to stderr through {@code System.Logger}.
  *
- * <p>Arguments: the listen backlog.
+ * <p>Arguments: the listen backlog, then optionally {@code cold}: start as a plain program
+ * does, with nothing loaded or logged beforehand (else the out-of-descriptors path is
+ * loaded and {@code java.util.logging} initialised first).
  */
 public final class ChildServer {
 
@@ -25,12 +27,14 @@ public final class ChildServer {
     /**
      * Runs the server.
      *
-     * @param args the backlog
+     * @param args the backlog, then optionally {@code cold}
      * @throws Exception if the server cannot start
      */
     public static void main(String[] args) throws Exception {
         int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 128;
-        preload();
+        if (!(args.length > 1 && args[1].equals("cold"))) {
+            preload();
+        }
         ChannelMap map = new ChannelMap("child");
         Net.Server server = new Net.Server(map, backlog, (c, m) -> new Net.Echo(c, m));
         exitWhenStdinEnds();

@@ -1,0 +1,145 @@
+package io.asyncore.impl;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.util.function.Consumer;
+
+/**
+ * Lets listeners accept while a long pass delivers other events. A busy loop reaches its
+ * listeners once per pass; when a pass serves thousands of busy connections, a burst of
+ * new ones overflows a small listen backlog in between and the kernel drops their SYNs
+ * (clients retry after 1, 3, 7 s...). So the listening channels are also registered on
+ * a second, small selector, and every {@value #EVERY} events of a pass this one is asked
+ * with {@code selectNow} (a system call on a handful of channels): a listener found
+ * ready gets its read event there and then, a real readiness event like any other, with
+ * the same interest (no accepts while it is paused or not {@code readable()}).
+ *
+ * <p>Opened with the first listener; a map without listeners never pays for it.
+ * Loop thread only, but {@link #close()}.
+ */
+final class AcceptWatch {
+
+    /** Every this many events delivered in a pass, ready listeners are served. */
+    static final int EVERY = 32;
+
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
+
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private Selector selector;
+    private boolean failed;
+    private int listeners;
+    private int tracked;
+    private int since;
+    private ChannelMap current;
+
+    /**
+     * Mirrors a listener's interest, as the pass just set it on the main selector.
+     *
+     * @param d the listener
+     * @param channel its channel
+     * @param ops {@link SelectionKey#OP_ACCEPT} or 0
+     */
+    void track(Dispatcher d, ServerSocketChannel channel, int ops) {
+        Selector s = selector();
+        if (s == null) {
+            return;
+        }
+        SelectionKey key = channel.keyFor(s);
+        try {
+            if (key == null) {
+                if (ops != 0) {
+                    channel.register(s, ops, d);
+                    listeners++;
+                    tracked++;
+                }
+            } else if (key.isValid()) {
+                tracked++; // a live listener this selector holds
+                key.attach(d);
+                if (key.interestOps() != ops) {
+                    key.interestOps(ops);
+                }
+            }
+        } catch (ClosedChannelException | RuntimeException e) {
+            // closed meanwhile: the main selector's pass deals with it
+        }
+    }
+
+    /** One event was delivered in the pass over {@code map}: serve ready listeners now and then. */
+    void delivered(ChannelMap map) {
+        if (listeners == 0 || ++since < EVERY) {
+            return;
+        }
+        since = 0;
+        current = map;
+        try {
+            selector.selectNow(onReady);
+        } catch (IOException | RuntimeException e) {
+            // the main selector still serves every listener once per pass
+        } finally {
+            current = null;
+        }
+    }
+
+    /** A pass begins: count its events and the listeners it tracks afresh. */
+    void passStarts() {
+        since = 0;
+        tracked = 0;
+    }
+
+    /**
+     * The pass has asked every member; let go of listeners that are gone. A closed channel
+     * keeps its descriptor (and a listener its port) until every selector it was
+     * registered with has selected once since. This pass tracked fewer listeners than this
+     * selector holds, so one was closed (or left the map): a {@code selectNow} now releases
+     * it, before the pass waits, even on a loop too idle to reach {@link #delivered} (ready
+     * events are dropped here; the main selector reports them again, being level-triggered).
+     */
+    void interestUpdated() {
+        if (selector == null) {
+            return;
+        }
+        if (selector.keys().size() > tracked) {
+            try {
+                selector.selectNow(IGNORE);
+            } catch (IOException | RuntimeException e) {
+                // the selector is closing with the poller
+            }
+        }
+        listeners = selector.keys().size();
+    }
+
+    private void onReady(SelectionKey key) {
+        Dispatcher d = (Dispatcher) key.attachment();
+        if (!current.contains(d) || key.channel() != d.channel() || d.isAcceptPaused()) {
+            return;
+        }
+        Asyncore.readwrite(d, Asyncore.POLLIN);
+    }
+
+    private Selector selector() {
+        if (selector == null && !failed) {
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                failed = true; // out of descriptors, say: listeners are served once per pass
+            }
+        }
+        return selector;
+    }
+
+    void close() {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // nothing left to release
+            }
+        }
+    }
+}
