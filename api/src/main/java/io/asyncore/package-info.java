@@ -13,7 +13,7 @@
  * {@link io.asyncore.EventLoop#execute(Runnable)} and by adding dispatchers.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.asyncore;
 
 import org.osgi.annotation.bundle.Export;

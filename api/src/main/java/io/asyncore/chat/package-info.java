@@ -23,7 +23,7 @@
  * {@link io.asyncore.EventLoop#execute(Runnable)}).
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.asyncore.chat;
 
 import org.osgi.annotation.bundle.Export;
