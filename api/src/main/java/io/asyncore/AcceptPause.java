@@ -63,6 +63,9 @@ final class AcceptPause {
                 if (Disconnects.isDisconnect(sample) || !isDescriptorExhaustion(sample)) {
                     throw new AssertionError("EMFILE misclassified");
                 }
+                // The logger behind LOG: made on first use, and making it reads the logging
+                // configuration from a file.
+                LOG.isLoggable(Level.WARNING);
                 // The formatter's date: TimeZone.getDefault() reads tzdb.dat on first use.
                 String.format(Locale.getDefault(), "%1$tc", ZonedDateTime.now());
             } catch (RuntimeException | LinkageError | AssertionError e) {

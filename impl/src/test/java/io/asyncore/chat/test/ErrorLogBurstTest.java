@@ -37,7 +37,7 @@ class ErrorLogBurstTest {
         Asyncore.closeAll(map, true);
     }
 
-    /** A chat with a 64-byte input bound. */
+    /** A chat with a 64-byte bound on its default collection, which it uses. */
     static final class Small extends AsyncChat {
         Small(SocketChannel c, ChannelMap m) {
             super(c, m);
@@ -46,10 +46,14 @@ class ErrorLogBurstTest {
         }
 
         @Override
-        protected void collectIncomingData(byte[] data) {}
+        protected void collectIncomingData(byte[] data) {
+            bufferIncomingData(data);
+        }
 
         @Override
-        protected void foundTerminator() {}
+        protected void foundTerminator() {
+            getData();
+        }
     }
 
     @Test
