@@ -104,8 +104,9 @@ class LoopObservabilityTest {
             assertEquals(CLIENTS, attribute(name, "ConnectionsClosed"));
             assertEquals(1, attribute(name, "Channels"), "only the listener is left");
             long events = attribute(name, "EventsDelivered");
-            // at least one read event per echoed message, plus the accepts and the ends of stream
-            assertTrue(events >= CLIENTS * ROUNDS + 2 * CLIENTS, "events delivered: " + events);
+            // at least one read event per echoed message and per end of stream, plus one
+            // accept event (one event may accept every pending connection)
+            assertTrue(events >= CLIENTS * ROUNDS + CLIENTS + 1, "events delivered: " + events);
             assertTrue(attribute(name, "Passes") > 0);
             assertTrue(attribute(name, "LongestPassMicros") > 0);
             assertEquals(0, attribute(name, "BlockedEpisodes"));
