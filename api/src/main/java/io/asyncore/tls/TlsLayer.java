@@ -149,6 +149,9 @@ public final class TlsLayer extends StreamLayer {
             throw new IllegalStateException("TlsLayer: " + d + " already has a layer: " + d.streamLayer());
         }
         TlsLayer tls = new TlsLayer(config, config.newEngine(client, host, port));
+        if (d.isConnected()) {
+            tls.phase = Phase.DRAINING; // STARTTLS: plaintext queued until now goes out first
+        }
         d.setStreamLayer(tls);
         try {
             tls.start();
@@ -435,12 +438,12 @@ public final class TlsLayer extends StreamLayer {
         }
     }
 
-    /** Begins the handshake once connected and once plaintext queued before STARTTLS is out. */
+    /**
+     * Begins the handshake once connected (what a client queued while connecting waits for
+     * it), or, for STARTTLS, once the plaintext queued before the upgrade is out.
+     */
     private void start() throws SSLException {
-        if (phase == Phase.WAITING && dispatcher().isConnected()) {
-            phase = Phase.DRAINING;
-        }
-        if (phase == Phase.DRAINING && !plaintextQueued()) {
+        if ((phase == Phase.WAITING && dispatcher().isConnected()) || (phase == Phase.DRAINING && !plaintextQueued())) {
             io = new TlsIo(engine, (ByteChannel) dispatcher().channel());
             phase = Phase.HANDSHAKING;
             engine.beginHandshake();
