@@ -19,6 +19,6 @@ final class OnLoop {
                 result.completeExceptionally(e);
             }
         });
-        return result.get(10, TimeUnit.SECONDS);
+        return result.get(30, TimeUnit.SECONDS);
     }
 }
