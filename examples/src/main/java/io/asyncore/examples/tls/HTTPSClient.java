@@ -1,0 +1,97 @@
+package io.asyncore.examples.tls;
+
+import io.asyncore.AddressFamily;
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
+import io.asyncore.tls.TlsConfig;
+import io.asyncore.tls.TlsLayer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The seed's {@code HTTPClient} over TLS: the same hooks, unchanged, with a
+ * {@link TlsLayer} installed between {@code createSocket} and {@code connect}. The
+ * request waits in {@code writable()}/{@code handleWrite} until the handshake is done
+ * ({@code send} takes nothing before); the server's certificate must name the host.
+ */
+public class HTTPSClient extends Dispatcher {
+
+    private final OutputStream out;
+    private byte[] buffer;
+
+    /**
+     * Connects to {@code host:port} in {@code map}, writing the response to {@code out}.
+     *
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @param path the path to get
+     * @param config the client's TLS settings
+     * @param map the map; null for the map being served here, else the default map
+     * @param out where the response goes
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    public HTTPSClient(String host, int port, String path, TlsConfig config, ChannelMap map, OutputStream out) throws IOException {
+        super(map);
+        this.out = out;
+        buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        createSocket(AddressFamily.of(address));
+        TlsLayer.client(this, config, host, port);
+        try {
+            connect(address);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void handleConnect() {
+        // pass
+    }
+
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    @Override
+    protected void handleRead() throws IOException {
+        out.write(recv(8192));
+        out.flush();
+    }
+
+    @Override
+    public boolean writable() {
+        return buffer.length > 0;
+    }
+
+    @Override
+    protected void handleWrite() throws IOException {
+        int sent = send(buffer);
+        buffer = Arrays.copyOfRange(buffer, sent, buffer.length);
+    }
+
+    /**
+     * Runs the example: {@code HTTPSClient host [port [path]]} (port 443, path {@code /}),
+     * trusting the JDK's default certificate authorities.
+     *
+     * @param args host, optional port, optional path
+     * @throws Exception if the host is unknown or the JDK has no TLS
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: HTTPSClient host [port [path]]   (default port 443, path /)");
+            System.exit(2);
+        }
+        TlsConfig config = TlsConfig.builder(SSLContext.getDefault()).build();
+        new HTTPSClient(args[0], args.length > 1 ? Integer.parseInt(args[1]) : 443, args.length > 2 ? args[2] : "/",
+                config, null, System.out);
+        Asyncore.loop();
+    }
+}
