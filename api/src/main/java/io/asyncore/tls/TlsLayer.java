@@ -6,7 +6,6 @@ import io.asyncore.Dispatcher;
 import io.asyncore.DispatcherWithSend;
 import io.asyncore.LoopTimer;
 import io.asyncore.StreamLayer;
-import io.asyncore.TimerQueue;
 import io.asyncore.chat.AsyncChat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -81,7 +79,7 @@ public final class TlsLayer extends StreamLayer {
     private Phase phase = Phase.WAITING;
     private boolean userRead;
     private boolean userWrite;
-    private boolean taskRunning;
+    private TlsHandshake handshake;
     private boolean kickPending;
     private boolean handshakeDone;
     private boolean truncated;
@@ -252,12 +250,12 @@ public final class TlsLayer extends StreamLayer {
                 return readable; // not connected yet: the connect completes as without TLS
             case HANDSHAKING:
                 HandshakeStatus hs = engine.getHandshakeStatus();
-                return !taskRunning && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
+                return !busy() && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
             case OPEN:
                 if (readable && io.hasInput()) {
                     kick(); // bytes already here: the socket may never say readable again
                 }
-                return readable && !taskRunning;
+                return readable && !busy();
             default:
                 return false;
         }
@@ -272,9 +270,9 @@ public final class TlsLayer extends StreamLayer {
             case DRAINING:
                 return writable;
             case HANDSHAKING:
-                return io.hasOutput() || (!taskRunning && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
+                return io.hasOutput() || (!busy() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
             case OPEN:
-                return io.hasOutput() || (writable && !taskRunning);
+                return io.hasOutput() || (writable && !busy());
             default:
                 return false;
         }
@@ -283,7 +281,7 @@ public final class TlsLayer extends StreamLayer {
     @Override
     protected boolean readEvent() throws IOException {
         start();
-        if (phase == Phase.HANDSHAKING && !taskRunning) {
+        if (phase == Phase.HANDSHAKING && !busy()) {
             handshake();
             // The handshake took the bytes the socket had; more, if any, come by themselves.
             return phase == Phase.OPEN && userRead && io.hasInput();
@@ -298,12 +296,12 @@ public final class TlsLayer extends StreamLayer {
             case DRAINING:
                 return userWrite;
             case HANDSHAKING:
-                if (io.flush() && !taskRunning) {
+                if (io.flush() && !busy()) {
                     handshake();
                 }
                 return false;
             case OPEN:
-                return io.flush() && userWrite && !taskRunning;
+                return io.flush() && userWrite && !busy();
             default:
                 return false;
         }
@@ -319,7 +317,7 @@ public final class TlsLayer extends StreamLayer {
         }
         int start = dst.position();
         boolean filled = false;
-        while (dst.hasRemaining() && !taskRunning) {
+        while (dst.hasRemaining() && !busy()) {
             if (io.hasPlaintext()) {
                 io.take(dst);
                 continue;
@@ -347,7 +345,7 @@ public final class TlsLayer extends StreamLayer {
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 r = io.unwrap();
             }
-            afterRecord(r.getHandshakeStatus());
+            handshake.afterRecord(r.getHandshakeStatus());
         }
         int n = dst.position() - start;
         if (io.hasInput()) {
@@ -375,11 +373,11 @@ public final class TlsLayer extends StreamLayer {
         if (engine.isOutboundDone()) {
             throw new ClosedChannelException();
         }
-        if (taskRunning || !io.flush()) {
+        if (busy() || !io.flush()) {
             return 0;
         }
         int start = src.position();
-        while (src.hasRemaining() && !taskRunning) {
+        while (src.hasRemaining() && !busy()) {
             SSLEngineResult r = io.wrap(src);
             if (r == null) {
                 break;
@@ -390,7 +388,7 @@ public final class TlsLayer extends StreamLayer {
                 }
                 break;
             }
-            afterRecord(r.getHandshakeStatus());
+            handshake.afterRecord(r.getHandshakeStatus());
             if (!io.flush()) {
                 break;
             }
@@ -420,7 +418,7 @@ public final class TlsLayer extends StreamLayer {
         }
         Duration bound = config.closeTimeout();
         boolean awaitPeer = !engine.isInboundDone() && !io.eof;
-        if (was != Phase.OPEN || map == null || taskRunning || bound.isZero() || !(awaitPeer || io.hasOutput())) {
+        if (was != Phase.OPEN || map == null || busy() || bound.isZero() || !(awaitPeer || io.hasOutput())) {
             return false;
         }
         io.discardPlaintext();
@@ -445,6 +443,7 @@ public final class TlsLayer extends StreamLayer {
     private void start() throws SSLException {
         if ((phase == Phase.WAITING && dispatcher().isConnected()) || (phase == Phase.DRAINING && !plaintextQueued())) {
             io = new TlsIo(engine, (ByteChannel) dispatcher().channel());
+            handshake = new TlsHandshake(io, config.taskExecutor(), () -> loopMap().timers(), this::tasksDone);
             phase = Phase.HANDSHAKING;
             engine.beginHandshake();
             Duration timeout = config.handshakeTimeout();
@@ -460,56 +459,22 @@ public final class TlsLayer extends StreamLayer {
                 || (d instanceof AsyncChat c && c.pendingOutputEntries() > 0);
     }
 
-    /** Drives the handshake as far as it goes without waiting for the socket or a task. */
+    /** Drives the first handshake; completes it when the engine is done. */
     private void handshake() throws IOException {
-        while (phase == Phase.HANDSHAKING && !taskRunning) {
-            HandshakeStatus hs = engine.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_TASK) {
-                runTasks();
-            } else if (hs == HandshakeStatus.NEED_WRAP) {
-                SSLEngineResult r = io.wrap(TlsIo.EMPTY);
-                if (r == null) {
-                    return; // the socket takes nothing now: wantsWrite asks for writability
-                }
-                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    io.flush(); // the alert that says why
-                    throw new SSLHandshakeException("TLS handshake failed: the engine closed the connection");
-                }
-            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                io.flush();
-                if (!unwrapHandshake(hs)) {
-                    break;
-                }
-            } else {
-                handshakeCompleted();
-            }
+        if (handshake.drive()) {
+            handshakeCompleted();
         }
-        io.flush();
     }
 
-    /** One unwrap of the handshake; false when the socket must give more first. */
-    private boolean unwrapHandshake(HandshakeStatus hs) throws IOException {
-        if (hs == HandshakeStatus.NEED_UNWRAP && io.needsBytes()) {
-            int n = io.fill();
-            if (n < 0) {
-                throw new SSLHandshakeException("TLS handshake failed: the peer closed the connection");
-            }
-            if (n == 0) {
-                return false;
-            }
-        }
-        SSLEngineResult r = io.unwrap();
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            throw new SSLHandshakeException("TLS handshake failed: the peer closed TLS");
-        }
-        return true;
+    /** Whether delegated tasks are out: the engine must not be used until they are back. */
+    private boolean busy() {
+        return handshake != null && handshake.tasksRunning();
     }
 
     private void handshakeCompleted() throws IOException {
         phase = Phase.OPEN;
         handshakeDone = true;
         cancelHandshakeTimer();
-        io.flush();
         if (dispatcher() instanceof HandshakeListener listener) {
             listener.handleHandshake(this);
         }
@@ -518,70 +483,8 @@ public final class TlsLayer extends StreamLayer {
         }
     }
 
-    /**
-     * After a record in either direction: TLS 1.3 post-handshake messages (a key update
-     * to answer, a session ticket) are handled; any new handshake on older protocols is
-     * a renegotiation, refused.
-     */
-    private void afterRecord(HandshakeStatus hs) throws IOException {
-        if (hs == HandshakeStatus.NOT_HANDSHAKING || hs == HandshakeStatus.FINISHED) {
-            return;
-        }
-        String protocol = engine.getSession().getProtocol();
-        if (!"TLSv1.3".equals(protocol)) {
-            throw new SSLHandshakeException("TLS renegotiation refused: the peer asked for a new handshake on " + protocol);
-        }
-        while (!taskRunning) {
-            HandshakeStatus now = engine.getHandshakeStatus();
-            if (now == HandshakeStatus.NEED_TASK) {
-                runTasks();
-            } else if (now == HandshakeStatus.NEED_WRAP) {
-                SSLEngineResult r = io.wrap(TlsIo.EMPTY);
-                if (r == null || r.bytesProduced() == 0) {
-                    break;
-                }
-            } else {
-                break;
-            }
-        }
-        io.flush();
-    }
-
-    /** The engine's delegated tasks: here, or on the configured executor and back. */
-    private void runTasks() {
-        Executor executor = config.taskExecutor();
-        if (executor == null) {
-            Runnable task;
-            while ((task = engine.getDelegatedTask()) != null) {
-                task.run();
-            }
-            return;
-        }
-        TimerQueue loop = loopMap().timers();
-        taskRunning = true;
-        try {
-            executor.execute(() -> {
-                Throwable failure = null;
-                try {
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) {
-                        task.run();
-                    }
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                Throwable f = failure;
-                loop.schedule(Duration.ZERO, () -> tasksDone(f));
-            });
-        } catch (RuntimeException e) {
-            taskRunning = false;
-            throw e;
-        }
-    }
-
     /** On the loop thread, once the delegated tasks ran: the handshake goes on. */
     private void tasksDone(Throwable failure) {
-        taskRunning = false;
         Dispatcher d = dispatcher();
         if (phase == Phase.CLOSED || d.isClosed()) {
             return;
@@ -593,7 +496,7 @@ public final class TlsLayer extends StreamLayer {
             if (phase == Phase.HANDSHAKING) {
                 handshake();
             } else {
-                afterRecord(engine.getHandshakeStatus());
+                handshake.afterRecord(engine.getHandshakeStatus());
                 if (io.hasInput()) {
                     kick();
                 }
