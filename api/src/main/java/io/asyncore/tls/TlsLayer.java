@@ -401,8 +401,8 @@ public final class TlsLayer extends StreamLayer {
         Phase was = phase;
         phase = Phase.CLOSED;
         cancelHandshakeTimer();
-        if (io == null) {
-            return false;
+        if (io == null || busy()) {
+            return false; // never started, or a delegated task still holds the engine: just close
         }
         try {
             engine.closeOutbound();
@@ -418,7 +418,7 @@ public final class TlsLayer extends StreamLayer {
         }
         Duration bound = config.closeTimeout();
         boolean awaitPeer = !engine.isInboundDone() && !io.eof;
-        if (was != Phase.OPEN || map == null || busy() || bound.isZero() || !(awaitPeer || io.hasOutput())) {
+        if (was != Phase.OPEN || map == null || bound.isZero() || !(awaitPeer || io.hasOutput())) {
             return false;
         }
         io.discardPlaintext();
