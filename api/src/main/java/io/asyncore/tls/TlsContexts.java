@@ -36,9 +36,9 @@ public final class TlsContexts {
     public static SSLContext fromPkcs12(Path pkcs12, char[] password) throws IOException {
         try (InputStream in = Files.newInputStream(pkcs12)) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(in, password);
+            keys.load(in, password); // a wrong password is an IOException without the file's name
             return context(keys, password, null);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IOException("cannot use PKCS#12 file " + pkcs12 + ": " + e.getMessage(), e);
         }
     }

@@ -122,6 +122,21 @@ class PythonPeerTest {
         }
     }
 
+    @Test
+    void truncationCanBeAnError() throws Exception {
+        EchoServer strict = OnLoop.call(loop, () -> new EchoServer(loop.map(),
+                io.asyncore.tls.TlsConfig.builder(io.asyncore.tls.TlsContexts.fromPkcs12(Certs.dir().resolve("cert.p12"),
+                        "secret".toCharArray())).truncationIsError(true).build()));
+        try (Peer python = Peer.python(CLIENT, String.valueOf(strict.port()), Certs.cert().toString(), "truncate")) {
+            python.await("done", "done"::equals);
+            assertEquals(0, python.exit());
+        }
+        EchoServer.Seen seen = strict.connections.get(0);
+        waitFor(() -> seen.closed);
+        assertTrue(seen.errors.get(0) instanceof io.asyncore.tls.TlsTruncationException, seen.errors::toString);
+        assertEquals(1 + 100 + 20000 + 70000, seen.echoed, "every byte before the truncation was echoed");
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + Peer.WAIT_MS;
         while (!condition.getAsBoolean()) {
