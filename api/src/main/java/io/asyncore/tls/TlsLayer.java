@@ -252,7 +252,7 @@ public final class TlsLayer extends StreamLayer {
                 HandshakeStatus hs = engine.getHandshakeStatus();
                 return !busy() && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
             case OPEN:
-                if (readable && io.hasInput()) {
+                if (readable && forReader()) {
                     kick(); // bytes already here: the socket may never say readable again
                 }
                 return readable && !busy();
@@ -348,8 +348,8 @@ public final class TlsLayer extends StreamLayer {
             handshake.afterRecord(r.getHandshakeStatus());
         }
         int n = dst.position() - start;
-        if (io.hasInput()) {
-            kick();
+        if (io.hasInput() || (n > 0 && forReader())) {
+            kick(); // the rest, or the end of the stream, on the next pass
         }
         if (n > 0) {
             return n;
@@ -551,10 +551,19 @@ public final class TlsLayer extends StreamLayer {
         }
     }
 
+    /**
+     * Whether {@code recv} has something the socket's readiness may not show: plaintext or
+     * whole records already read, or the end of the stream (a peer that sent
+     * {@code close_notify} may keep TCP open, waiting for ours).
+     */
+    private boolean forReader() {
+        return io.hasInput() || engine.isInboundDone() || io.eof;
+    }
+
     private void kicked() {
         kickPending = false;
         Dispatcher d = dispatcher();
-        if (phase != Phase.OPEN || d.isClosed() || !io.hasInput()) {
+        if (phase != Phase.OPEN || d.isClosed() || !forReader()) {
             return;
         }
         boolean readable;

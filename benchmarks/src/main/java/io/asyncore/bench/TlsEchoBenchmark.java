@@ -31,7 +31,7 @@ public final class TlsEchoBenchmark {
             double ours = 0;
             double netty = 0;
             for (String kind : new String[] {"asyncore", "netty"}) {
-                try (EchoServer server = TlsEchoServers.start(kind, contexts.server)) {
+                try (EchoServer server = start(kind, contexts.server)) {
                     TlsEchoLoad.Result r = TlsEchoLoad.run(contexts.client, server.port(), 100, size, 1000, millis);
                     System.out.printf("TLS echo %-8s %6d B: %,.0f msg/s%n", kind, size, r.messagesPerSecond());
                     if (kind.equals("asyncore")) {
@@ -43,6 +43,15 @@ public final class TlsEchoBenchmark {
             }
             System.out.printf("TLS echo %d B: asyncore/netty = %.2fx%n", size, ours / netty);
         }
+    }
+
+    /** Our TLS echo (the seed's DispatcherWithSend echo, one loop) or Netty's, from {@code context}. */
+    static EchoServer start(String kind, SSLContext context) throws IOException {
+        return switch (kind) {
+            case "asyncore" -> new AsyncoreEchoServer(AsyncoreEchoServer.Style.SEND, 1, context);
+            case "netty" -> new NettyEchoServer(context);
+            default -> throw new IllegalArgumentException("unknown TLS server " + kind + " (asyncore, netty)");
+        };
     }
 
     /** A server context and a client context trusting it, from a fresh self-signed certificate. */

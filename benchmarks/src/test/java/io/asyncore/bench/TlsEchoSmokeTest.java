@@ -14,7 +14,7 @@ class TlsEchoSmokeTest {
     void bothTlsServersEchoEveryByte() throws Exception {
         TlsEchoBenchmark.Contexts contexts = TlsEchoBenchmark.Contexts.make();
         for (String kind : new String[] {"asyncore", "netty"}) {
-            try (EchoServer server = TlsEchoServers.start(kind, contexts.server())) {
+            try (EchoServer server = TlsEchoBenchmark.start(kind, contexts.server())) {
                 for (int size : new int[] {64, 16 * 1024}) {
                     TlsEchoLoad.Result r = TlsEchoLoad.run(contexts.client(), server.port(), 4, size, 0, 500);
                     assertTrue(r.verified() >= 4, kind + " echoed " + r.verified() + " messages at " + size + " B");

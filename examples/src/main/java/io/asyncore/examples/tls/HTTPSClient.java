@@ -1,28 +1,21 @@
 package io.asyncore.examples.tls;
 
-import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
-import io.asyncore.Dispatcher;
+import io.asyncore.examples.HTTPClient;
 import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsLayer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import javax.net.ssl.SSLContext;
 
 /**
- * The seed's {@code HTTPClient} over TLS: the same hooks, unchanged, with a
- * {@link TlsLayer} installed between {@code createSocket} and {@code connect}. The
- * request waits in {@code writable()}/{@code handleWrite} until the handshake is done
- * ({@code send} takes nothing before); the server's certificate must name the host.
+ * The seed's {@link HTTPClient} over TLS: its hooks unchanged, with a {@link TlsLayer}
+ * installed between {@code createSocket} and {@code connect}. The request waits in
+ * {@code writable()}/{@code handleWrite} until the handshake is done ({@code send} takes
+ * nothing before); the server's certificate must name the host.
  */
-public class HTTPSClient extends Dispatcher {
-
-    private final OutputStream out;
-    private byte[] buffer;
+public class HTTPSClient extends HTTPClient {
 
     /**
      * Connects to {@code host:port} in {@code map}, writing the response to {@code out}.
@@ -36,45 +29,7 @@ public class HTTPSClient extends Dispatcher {
      * @throws IOException if the host is unknown or the connect fails at once
      */
     public HTTPSClient(String host, int port, String path, TlsConfig config, ChannelMap map, OutputStream out) throws IOException {
-        super(map);
-        this.out = out;
-        buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        createSocket(AddressFamily.of(address));
-        TlsLayer.client(this, config, host, port);
-        try {
-            connect(address);
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-    }
-
-    @Override
-    protected void handleConnect() {
-        // pass
-    }
-
-    @Override
-    public void handleClose() {
-        close();
-    }
-
-    @Override
-    protected void handleRead() throws IOException {
-        out.write(recv(8192));
-        out.flush();
-    }
-
-    @Override
-    public boolean writable() {
-        return buffer.length > 0;
-    }
-
-    @Override
-    protected void handleWrite() throws IOException {
-        int sent = send(buffer);
-        buffer = Arrays.copyOfRange(buffer, sent, buffer.length);
+        super(host, port, path, map, out, d -> TlsLayer.client(d, config, host, port));
     }
 
     /**

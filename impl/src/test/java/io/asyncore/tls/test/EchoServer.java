@@ -36,6 +36,8 @@ final class EchoServer extends Dispatcher {
 
     final List<Seen> connections = new CopyOnWriteArrayList<>();
     final AtomicInteger handshakes = new AtomicInteger();
+    /** False: only count what arrives, send nothing back. */
+    volatile boolean echo = true;
     private final TlsConfig config;
 
     EchoServer(ChannelMap map, TlsConfig config) throws IOException {
@@ -88,7 +90,9 @@ final class EchoServer extends Dispatcher {
             byte[] data = recv(8192);
             if (data.length > 0) {
                 seen.echoed += data.length;
-                send(data);
+                if (echo) {
+                    send(data);
+                }
             }
         }
 

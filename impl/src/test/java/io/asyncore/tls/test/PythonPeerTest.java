@@ -123,6 +123,58 @@ class PythonPeerTest {
     }
 
     @Test
+    void closeNotifyRightBehindTheLastDataIsSeen() throws Exception {
+        // The last bytes and close_notify in one flight, then the peer waits (with TCP
+        // open) for our close_notify: the socket never becomes readable again.
+        String script = """
+                import socket, ssl, sys
+                ctx = ssl.create_default_context(cafile=sys.argv[2])
+                ctx.check_hostname = False
+                sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+                tls = ctx.wrap_bio(inc, out, server_hostname="localhost")
+                while True:
+                    try:
+                        tls.do_handshake()
+                        break
+                    except ssl.SSLWantReadError:
+                        sock.sendall(out.read())
+                        inc.write(sock.recv(65536))
+                sock.sendall(out.read())
+                tls.write(b"x" * 5000)
+                try:
+                    tls.unwrap()
+                except ssl.SSLWantReadError:
+                    pass
+                sock.sendall(out.read())  # the data and close_notify in one write
+                while True:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        print("eof", flush=True)
+                        break
+                    inc.write(chunk)
+                    try:
+                        tls.unwrap()
+                        print("unwrapped", flush=True)
+                        break
+                    except ssl.SSLWantReadError:
+                        continue
+                    except ssl.SSLError as e:
+                        print("unwrap ended", e, flush=True)
+                        break
+                """;
+        server.echo = false; // a reader only: nothing it sends can reveal the end for it
+        try (Peer python = Peer.python(script, String.valueOf(server.port()), Certs.cert().toString())) {
+            python.await("the end", l -> l.startsWith("unwrap") || l.equals("eof"));
+            assertEquals(0, python.exit());
+        }
+        EchoServer.Seen seen = server.connections.get(0);
+        waitFor(() -> seen.closed);
+        assertTrue(seen.closeNotify, "close_notify seen");
+        assertEquals(5000, seen.echoed);
+    }
+
+    @Test
     void truncationCanBeAnError() throws Exception {
         EchoServer strict = OnLoop.call(loop, () -> new EchoServer(loop.map(),
                 io.asyncore.tls.TlsConfig.builder(io.asyncore.tls.TlsContexts.fromPkcs12(Certs.dir().resolve("cert.p12"),
