@@ -7,6 +7,7 @@ import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsLayer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.NoSuchAlgorithmException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -37,14 +38,19 @@ public class HTTPSClient extends HTTPClient {
      * trusting the JDK's default certificate authorities.
      *
      * @param args host, optional port, optional path
-     * @throws Exception if the host is unknown or the JDK has no TLS
+     * @throws IOException if the host is unknown or the JDK has no TLS
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 3) {
             System.err.println("usage: HTTPSClient host [port [path]]   (default port 443, path /)");
             System.exit(2);
         }
-        TlsConfig config = TlsConfig.builder(SSLContext.getDefault()).build();
+        TlsConfig config;
+        try {
+            config = TlsConfig.builder(SSLContext.getDefault()).build();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("this JDK has no default TLS context", e);
+        }
         new HTTPSClient(args[0], args.length > 1 ? Integer.parseInt(args[1]) : 443, args.length > 2 ? args[2] : "/",
                 config, null, System.out);
         Asyncore.loop();
