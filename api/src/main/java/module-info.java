@@ -14,6 +14,7 @@ module io.asyncore.api {
     exports io.asyncore;
     exports io.asyncore.chat;
     exports io.asyncore.spi;
+    exports io.asyncore.tls;
 
     // Lets the engine keep its per-dispatcher state in Dispatcher.engineStamp and
     // engineChannel (private fields read through VarHandles), so a pass skips unchanged ones.

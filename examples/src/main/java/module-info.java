@@ -15,4 +15,5 @@ module io.asyncore.examples {
     requires static osgi.core;
 
     exports io.asyncore.examples;
+    exports io.asyncore.examples.tls;
 }

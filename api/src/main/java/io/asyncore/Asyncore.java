@@ -219,6 +219,16 @@ public final class Asyncore {
             }
             d.delChannel();
         }
+        // What joined while they closed (a TLS connection's closing exchange, say) closes
+        // too, so nothing outlives the map's poller.
+        for (Dispatcher d : m.dispatchers()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                // left over from the closes above; those already reported what mattered
+            }
+            d.delChannel();
+        }
         m.timers().clear();
         m.releasePoller();
         if (first != null) {

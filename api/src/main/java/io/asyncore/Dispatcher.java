@@ -100,6 +100,8 @@ public abstract class Dispatcher {
     private Timeouts timeouts;
     private AcceptPause acceptPause;
     private ListenOptions listenOptions;
+    // A layer under recv/send (TLS), or null for the socket itself.
+    private StreamLayer layer;
 
     /** A dispatcher without a socket, in the default map; call {@link #createSocket} next. */
     protected Dispatcher() {
@@ -288,6 +290,54 @@ public abstract class Dispatcher {
         return true;
     }
 
+    /**
+     * For engines, every pass: {@link #readable()}, adjusted by the {@link StreamLayer}
+     * if one is installed (which may need to read for itself, or hold events back).
+     *
+     * @return whether to wait for read readiness
+     */
+    public final boolean pollReadable() {
+        boolean read = readable();
+        return layer == null ? read : layer.wantsRead(read);
+    }
+
+    /**
+     * For engines, every pass: {@link #writable()}, adjusted by the {@link StreamLayer}.
+     *
+     * @return whether to wait for write readiness
+     */
+    public final boolean pollWritable() {
+        boolean write = writable();
+        return layer == null ? write : layer.wantsWrite(write);
+    }
+
+    /**
+     * Puts {@code layer} under {@link #recv} and {@link #send} of this stream dispatcher
+     * (TLS, say: see {@code io.asyncore.tls.TlsLayer}). A new socket drops it. Call on the
+     * loop thread, or before the dispatcher's first event.
+     *
+     * @param layer the layer, or null to talk to the socket directly again
+     * @throws IllegalStateException if the layer belongs to another dispatcher
+     */
+    public final void setStreamLayer(StreamLayer layer) {
+        if (layer != null) {
+            if (layer.dispatcher != null && layer.dispatcher != this) {
+                throw new IllegalStateException("setStreamLayer: the layer belongs to " + layer.dispatcher);
+            }
+            layer.dispatcher = this;
+        }
+        this.layer = layer;
+    }
+
+    /**
+     * The layer under {@link #recv} and {@link #send}.
+     *
+     * @return the layer, or null
+     */
+    public final StreamLayer streamLayer() {
+        return layer;
+    }
+
     // ------------------------------------------------------------------ socket methods
 
     /**
@@ -365,6 +415,7 @@ public abstract class Dispatcher {
         }
         this.socket = channel;
         this.listenOptions = null; // options carried by an earlier listen belong to that socket
+        this.layer = null; // a layer belongs to the connection it was made for
         this.closed = false; // a closed dispatcher given a new socket is open again, as in Python
         AddressFamily known = familyOf(channel);
         if (known != null) {
@@ -606,7 +657,7 @@ public abstract class Dispatcher {
         // A closed socket is not checked here: as Python's EBADF, the write fails with a
         // disconnect (ClosedChannelException), so handleClose runs and the answer is 0.
         try {
-            int n = out.write(data);
+            int n = layer != null ? layer.write(data) : out.write(data);
             if (n > 0) {
                 Counting.out(this, n);
                 if (timeouts != null) {
@@ -703,7 +754,7 @@ public abstract class Dispatcher {
                 int start = buffer.position();
                 n = datagram.receive(buffer) == null ? 0 : buffer.position() - start;
             } else {
-                n = in.read(buffer);
+                n = layer != null ? layer.read(buffer) : in.read(buffer);
             }
             if (n < 0) {
                 handleEndOfStream();
@@ -779,6 +830,7 @@ public abstract class Dispatcher {
         accepting = false;
         connecting = false;
         closed = true;
+        ChannelMap was = owner;
         delChannel();
         if (timeouts != null) {
             timeouts.closed();
@@ -787,7 +839,8 @@ public abstract class Dispatcher {
             acceptPause.closed();
         }
         SelectableChannel channel = socket;
-        if (channel != null) {
+        // A layer (TLS) may keep the channel open a little for its closing exchange.
+        if (channel != null && (layer == null || !channel.isOpen() || !layer.closeLater(channel, was))) {
             try {
                 channel.close();
             } catch (IOException e) {
@@ -839,8 +892,10 @@ public abstract class Dispatcher {
             if (connecting) {
                 handleConnectEvent();
             }
-            handleRead();
-        } else {
+            if (layer == null || layer.readEvent()) {
+                handleRead();
+            }
+        } else if (layer == null || layer.readEvent()) {
             handleRead();
         }
     }
@@ -882,7 +937,9 @@ public abstract class Dispatcher {
                 return;
             }
         }
-        handleWrite();
+        if (layer == null || layer.writeEvent()) {
+            handleWrite();
+        }
     }
 
     /**

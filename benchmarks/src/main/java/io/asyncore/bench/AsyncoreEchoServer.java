@@ -4,6 +4,8 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Dispatcher;
 import io.asyncore.DispatcherWithSend;
 import io.asyncore.EventLoopGroup;
+import io.asyncore.tls.TlsConfig;
+import io.asyncore.tls.TlsLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * Our echo servers: a listening {@link Dispatcher} on loop 0 of an {@link EventLoopGroup}
@@ -56,7 +59,7 @@ public final class AsyncoreEchoServer implements EchoServer {
      * @throws IOException if the listening socket cannot be opened
      */
     public AsyncoreEchoServer(Style style, int loops) throws IOException {
-        this(style, loops, false);
+        this(style, loops, false, null);
     }
 
     /**
@@ -68,9 +71,31 @@ public final class AsyncoreEchoServer implements EchoServer {
      * @throws IOException if a listening socket cannot be opened
      */
     public AsyncoreEchoServer(Style style, int loops, boolean reusePort) throws IOException {
+        this(style, loops, reusePort, null);
+    }
+
+    /**
+     * Starts the server with a TLS layer under every connection's handler.
+     *
+     * @param style which handler
+     * @param loops how many loops
+     * @param tls the server's TLS context, or null for plaintext
+     * @throws IOException if the server cannot start
+     */
+    public AsyncoreEchoServer(Style style, int loops, SSLContext tls) throws IOException {
+        this(style, loops, false, tls);
+    }
+
+    private AsyncoreEchoServer(Style style, int loops, boolean reusePort, SSLContext tls) throws IOException {
         this.reusePort = reusePort;
         group = EventLoopGroup.start("asyncore-echo", loops);
-        Function<SocketChannel, Dispatcher> factory = style == Style.SEND ? SendHandler::new : ZeroCopyHandler::new;
+        Function<SocketChannel, Dispatcher> plain = style == Style.SEND ? SendHandler::new : ZeroCopyHandler::new;
+        TlsConfig config = tls == null ? null : TlsConfig.builder(tls).build();
+        Function<SocketChannel, Dispatcher> factory = config == null ? plain : channel -> {
+            Dispatcher d = plain.apply(channel);
+            TlsLayer.server(d, config); // on the loop thread that adopts the connection
+            return d;
+        };
         try {
             listener = listenOn(0, factory, 0);
             for (int i = 1; reusePort && i < loops; i++) {

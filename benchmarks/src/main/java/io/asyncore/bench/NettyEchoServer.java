@@ -2,7 +2,11 @@ package io.asyncore.bench;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -12,11 +16,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The Netty reference: Netty 4.2 with one NIO event-loop thread for both accepting and
  * serving, the pooled allocator and defaults otherwise; the classic echo handler (write
- * each read, flush when the read burst ends).
+ * each read, flush when the read burst ends), optionally behind {@link SslHandler}.
  */
 public final class NettyEchoServer implements EchoServer {
 
@@ -26,7 +32,25 @@ public final class NettyEchoServer implements EchoServer {
 
     /** Starts listening on an ephemeral port. */
     public NettyEchoServer() {
-        Handler handler = new Handler();
+        this(null);
+    }
+
+    /**
+     * Starts listening on an ephemeral port, with {@link SslHandler} on the JDK's
+     * {@link SSLEngine} in front of the echo handler when {@code tls} is given.
+     *
+     * @param tls the server's TLS context, or null for plaintext
+     */
+    public NettyEchoServer(SSLContext tls) {
+        Handler echo = new Handler();
+        ChannelHandler handler = tls == null ? echo : new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                SSLEngine engine = tls.createSSLEngine();
+                engine.setUseClientMode(false);
+                ch.pipeline().addLast(new SslHandler(engine), echo);
+            }
+        };
         try {
             server = new ServerBootstrap()
                     .group(group)

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Python's {@code HTTPClient(asyncore.dispatcher)}: sends an HTTP/1.0 {@code GET} and
@@ -87,6 +88,23 @@ public class HTTPClient extends Dispatcher {
      * @throws IOException if the host is unknown or the connect fails at once
      */
     public HTTPClient(String host, int port, String path, ChannelMap map, OutputStream out) throws IOException {
+        this(host, port, path, map, out, null);
+    }
+
+    /**
+     * For variants that prepare the socket before it connects, such as
+     * {@code io.asyncore.examples.tls.HTTPSClient}, which puts TLS under it.
+     *
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @param path the path to get
+     * @param map the map; null for the map being served on this thread, else the default map
+     * @param out where the response goes
+     * @param beforeConnect runs between {@code createSocket} and {@code connect}, or null
+     * @throws IOException if the host is unknown or the connect fails at once
+     */
+    protected HTTPClient(String host, int port, String path, ChannelMap map, OutputStream out,
+            Consumer<Dispatcher> beforeConnect) throws IOException {
         super(map);
         this.out = out;
         // Set before createSocket joins the map: a loop on another thread may ask writable() at once.
@@ -94,6 +112,9 @@ public class HTTPClient extends Dispatcher {
         InetSocketAddress address = EchoServer.resolve(host, port);
         createSocket(AddressFamily.of(address));
         try {
+            if (beforeConnect != null) {
+                beforeConnect.accept(this);
+            }
             connect(address);
         } catch (IOException | RuntimeException e) {
             close(); // leave no half-made dispatcher behind in the map

@@ -180,8 +180,8 @@ final class SelectorPoller implements Poller {
                 continue;
             }
             try {
-                boolean read = d.readable();
-                boolean write = d.writable();
+                boolean read = d.pollReadable();
+                boolean write = d.pollWritable();
                 SelectableChannel channel = d.channel();
                 // The unchanged case is kept small so that it compiles into this loop.
                 if (channel != null && unchanged(d, channel, stamp(read, write))) {
@@ -352,8 +352,8 @@ final class SelectorPoller implements Poller {
         int ready;
         int interest;
         try {
-            boolean read = d.readable();
-            boolean write = d.writable();
+            boolean read = d.pollReadable();
+            boolean write = d.pollWritable();
             SelectableChannel channel = d.channel();
             if (channel != key.channel()) {
                 return; // a hook gave it a new socket: that one joins at the next pass
