@@ -455,7 +455,7 @@ public final class TlsLayer extends StreamLayer {
 
     private boolean plaintextQueued() {
         Dispatcher d = dispatcher();
-        return (d instanceof DispatcherWithSend w && w.pendingBytes() > 0)
+        return (d instanceof DispatcherWithSend w && w.pendingOutputBytes() > 0)
                 || (d instanceof AsyncChat c && c.pendingOutputEntries() > 0);
     }
 

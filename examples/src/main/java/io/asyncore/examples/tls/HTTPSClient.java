@@ -2,6 +2,7 @@ package io.asyncore.examples.tls;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
+import io.asyncore.examples.Failure;
 import io.asyncore.examples.HTTPClient;
 import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsLayer;
@@ -35,24 +36,34 @@ public class HTTPSClient extends HTTPClient {
 
     /**
      * Runs the example: {@code HTTPSClient host [port [path]]} (port 443, path {@code /}),
-     * trusting the JDK's default certificate authorities.
+     * trusting the JDK's default certificate authorities. A failure (refused, unknown
+     * host, a certificate not trusted) prints one line and exits with status 1.
      *
      * @param args host, optional port, optional path
-     * @throws IOException if the host is unknown or the JDK has no TLS
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length < 1 || args.length > 3) {
             System.err.println("usage: HTTPSClient host [port [path]]   (default port 443, path /)");
             System.exit(2);
         }
-        TlsConfig config;
+        String host = args[0];
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 443;
+        String path = args.length > 2 ? args[2] : "/";
         try {
-            config = TlsConfig.builder(SSLContext.getDefault()).build();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("this JDK has no default TLS context", e);
+            TlsConfig config;
+            try {
+                config = TlsConfig.builder(SSLContext.getDefault()).build();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("this JDK has no default TLS context", e);
+            }
+            HTTPSClient client = new HTTPSClient(host, port, path, config, null, System.out);
+            Asyncore.loop();
+            if (client.failure() != null) {
+                throw client.failure();
+            }
+        } catch (IOException e) {
+            Failure.exit("HTTPSClient", new IOException("cannot get " + path + " from " + host + ":" + port
+                    + ": " + e.getMessage(), e));
         }
-        new HTTPSClient(args[0], args.length > 1 ? Integer.parseInt(args[1]) : 443, args.length > 2 ? args[2] : "/",
-                config, null, System.out);
-        Asyncore.loop();
     }
 }

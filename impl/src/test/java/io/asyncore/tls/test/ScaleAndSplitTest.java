@@ -83,7 +83,6 @@ class ScaleAndSplitTest {
             super(map);
             this.payload = payload;
             this.random = random;
-            setWatermarks(0, UNBOUNDED); // it sends everything before reading: Python's unbounded buffer
             createSocket(AddressFamily.INET);
             TlsLayer.client(this, config, "localhost", port);
             connect(new InetSocketAddress("127.0.0.1", port));
@@ -144,7 +143,6 @@ class ScaleAndSplitTest {
                     close();
                 }
             };
-            echo.setWatermarks(0, DispatcherWithSend.UNBOUNDED);
             TlsLayer.server(echo, config);
         }
     }
