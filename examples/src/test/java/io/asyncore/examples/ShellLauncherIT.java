@@ -25,7 +25,8 @@ class ShellLauncherIT {
             assertTrue(loop.contains("io.asyncore.impl") && loop.endsWith("running"), loop);
 
             felix.type("asyncore:channels");
-            String listener = felix.awaitLine(l -> l.contains("EchoServer listening"), 30);
+            // the command's row, not the loop's INFO line about adopting the same dispatcher
+            String listener = felix.awaitLine(l -> l.contains("EchoServer listening") && !l.startsWith("INFO:"), 30);
             assertTrue(listener.contains("io.asyncore.examples") && listener.contains("accepting"), listener);
 
             felix.type("lb");
