@@ -232,6 +232,11 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
                         releaseClosedSockets(loop);
                     }
                 });
+            } else if (r.dispatcher() != null && !stopping) {
+                // Never adopted, so no loop serves it and no hook of it can run: the
+                // whiteboard owns it all the same, and closes it with its service.
+                closeQuietly(r.dispatcher());
+                r.state(Registration.State.CLOSED);
             }
         } finally {
             registrations.remove(r);
