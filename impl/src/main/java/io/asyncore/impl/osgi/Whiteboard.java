@@ -54,6 +54,8 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     private final BundleContext context;
     /** The loops that adopt dispatchers; the first is the default loop. */
     private final List<ServedLoop.Member> loops = new CopyOnWriteArrayList<>();
+    /** A task that only wakes a loop. */
+    private static final Runnable NOTHING = () -> { };
     private final ServiceTracker<Dispatcher, Registration> tracker;
     private final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -237,6 +239,16 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
                 // whiteboard owns it all the same, and closes it with its service.
                 closeQuietly(r.dispatcher());
                 r.state(Registration.State.CLOSED);
+                // One that a loop served before (detached when its target stopped matching)
+                // may still be registered with that loop's selector, which frees the
+                // descriptor only when its select returns: wake them.
+                for (EventLoop l : loops()) {
+                    try {
+                        l.execute(NOTHING);
+                    } catch (RuntimeException stopped) {
+                        // a loop that stops closes its selector, and with it the registration
+                    }
+                }
             }
         } finally {
             registrations.remove(r);
@@ -290,6 +302,16 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
             } else if (neverAdopted) {
                 closeQuietly(r.dispatcher());
                 r.state(Registration.State.CLOSED);
+                // One that a loop served before (detached when its target stopped matching)
+                // may still be registered with that loop's selector, which frees the
+                // descriptor only when its select returns: wake them.
+                for (EventLoop l : loops()) {
+                    try {
+                        l.execute(NOTHING);
+                    } catch (RuntimeException stopped) {
+                        // a loop that stops closes its selector, and with it the registration
+                    }
+                }
             }
             return;
         }
