@@ -1,6 +1,7 @@
 package io.asyncore.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,6 +78,10 @@ class AcceptBurstTest {
             assertEquals(0, outcome[1], "connections refused or timed out");
             assertEquals(BURST, outcome[0], "connections accepted and echoed");
             assertTrue(child.process.isAlive());
+            // the busy clients stop before the child does, or they see its connections reset
+            stop.set(true);
+            busy.join(10_000);
+            assertFalse(busy.isAlive(), "the busy clients stopped");
         } finally {
             stop.set(true);
             if (busy != null) {

@@ -11,6 +11,7 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.chat.AsyncChat;
 import io.asyncore.chat.InputLimitExceededException;
+import io.asyncore.core.LogCapture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -61,7 +62,7 @@ class InputBoundTest {
 
     @Test
     void floodWithoutTerminatorIsClosedAtTheDefaultBound() throws Exception {
-        try (ChannelPair pair = ChannelPair.open()) {
+        try (LogCapture log = LogCapture.dispatcher(); ChannelPair pair = ChannelPair.open()) {
             RecordingChat chat = new RecordingChat(pair.chat, map);
             chat.defaultCollection = true;
             chat.setTerminator(b("\r\n"));
@@ -91,12 +92,14 @@ class InputBoundTest {
                     "nothing is read past the bound: read " + chat.bytesRead);
             assertEquals(0, chat.pendingInputBytes());
             assertEquals(0, chat.messages.size());
+            assertTrue(log.records().stream().allMatch(r -> r.getThrown() == null),
+                    "a limit is an expected condition: logged without a stack trace");
         }
     }
 
     @Test
     void aConfiguredBoundIsHonouredAndNamed() throws Exception {
-        try (ChannelPair pair = ChannelPair.open()) {
+        try (LogCapture log = LogCapture.dispatcher(); ChannelPair pair = ChannelPair.open()) {
             RecordingChat chat = new RecordingChat(pair.chat, map);
             chat.defaultCollection = true;
             chat.setMaxInputBytes(100_000);
