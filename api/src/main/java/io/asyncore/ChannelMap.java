@@ -13,8 +13,11 @@ import java.util.List;
 /**
  * Python's socket map: the set of dispatchers one loop serves.
  *
- * <p>{@link #defaultMap()} is Python's {@code asyncore.socket_map}, used wherever no map
- * is given. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
+ * <p>{@link #defaultMap()} is Python's {@code asyncore.socket_map}: a dispatcher made
+ * with no map joins it unless a map is being served on its thread (the map of the
+ * dispatcher whose hook runs, else the map of the {@link EventLoop} whose thread this is;
+ * see {@link Dispatcher}); {@link Asyncore#loop()} and the other calls without a map
+ * serve it. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
  * Members keep the order they joined in, as a Python dict keeps insertion order: a pass
  * in select mode delivers in that order.
  *

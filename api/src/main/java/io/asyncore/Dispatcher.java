@@ -43,6 +43,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * hook, or a task given to {@link EventLoop#execute}), or with a map of their own and
  * then {@link EventLoop#register}.
  *
+ * <p>Which map a dispatcher joins: the one given to its constructor; without one (or
+ * null), the map being served here: the map of the dispatcher whose hook is running on
+ * this thread (so connections accepted in {@link #handleAccepted} join their listener's
+ * loop), else the map of the {@link EventLoop} whose thread this is, else
+ * {@link ChannelMap#defaultMap()}.
+ *
  * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
  * {@link #listen} turns it into a listening one (NIO needs a separate
  * {@link ServerSocketChannel} for that, which {@code listen} opens on the bound address).
@@ -103,7 +109,10 @@ public abstract class Dispatcher {
     // A layer under recv/send (TLS), or null for the socket itself.
     private StreamLayer layer;
 
-    /** A dispatcher without a socket, in the default map; call {@link #createSocket} next. */
+    /**
+     * A dispatcher without a socket, in the map being served here (see
+     * {@link #Dispatcher(SelectableChannel, ChannelMap)}); call {@link #createSocket} next.
+     */
     protected Dispatcher() {
         this(null, null);
     }
@@ -111,14 +120,15 @@ public abstract class Dispatcher {
     /**
      * A dispatcher without a socket in {@code map}.
      *
-     * @param map the map to join when a socket is set; null for the default map
+     * @param map the map to join when a socket is set; null for the map being served here
      */
     protected Dispatcher(ChannelMap map) {
         this(null, map);
     }
 
     /**
-     * A dispatcher around an existing socket (typically an accepted one) in the default map.
+     * A dispatcher around an existing socket (typically an accepted one) in the map being
+     * served here (see {@link #Dispatcher(SelectableChannel, ChannelMap)}).
      *
      * @param channel the socket; made non-blocking
      * @throws UncheckedIOException if the channel cannot be made non-blocking
@@ -397,7 +407,7 @@ public abstract class Dispatcher {
      * family {@link #createSocket} was given, else IPv4).
      *
      * @param channel a socket channel
-     * @param map the map to join, null for the default map
+     * @param map the map to join, null for the dispatcher's own (the one its constructor chose)
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */

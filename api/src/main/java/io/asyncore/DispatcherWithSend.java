@@ -51,7 +51,7 @@ public abstract class DispatcherWithSend extends Dispatcher {
     // The last queued buffer when it is our own copy with room to append; null otherwise.
     private ByteBuffer tail;
 
-    /** Without a socket, in the default map. */
+    /** Without a socket, in the map being served here (see {@link Dispatcher}). */
     protected DispatcherWithSend() {
         super();
     }
@@ -59,14 +59,14 @@ public abstract class DispatcherWithSend extends Dispatcher {
     /**
      * Without a socket, in {@code map}.
      *
-     * @param map the map, null for the default map
+     * @param map the map; null for the map being served here
      */
     protected DispatcherWithSend(ChannelMap map) {
         super(map);
     }
 
     /**
-     * Around an accepted or connected channel, in the default map.
+     * Around an accepted or connected channel, in the map being served here.
      *
      * @param channel the channel
      */
@@ -78,7 +78,7 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * Around a channel, in {@code map}.
      *
      * @param channel the channel
-     * @param map the map, null for the default map
+     * @param map the map; null for the map being served here
      */
     protected DispatcherWithSend(SelectableChannel channel, ChannelMap map) {
         super(channel, map);

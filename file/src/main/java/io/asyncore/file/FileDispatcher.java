@@ -59,7 +59,8 @@ public class FileDispatcher extends Dispatcher {
 
     /**
      * Python's {@code file_dispatcher(fd)}: in the map being served here (see
-     * {@link Dispatcher#Dispatcher(SelectableChannel, ChannelMap)}), else the default map.
+     * {@link Dispatcher#Dispatcher(SelectableChannel, ChannelMap)}), which falls back to the
+     * default map.
      *
      * @param fd an open file descriptor; duplicated, so the caller may close its copy
      * @throws PosixException if it cannot be duplicated or made non-blocking
