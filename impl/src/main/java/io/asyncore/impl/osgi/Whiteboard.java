@@ -237,18 +237,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
             } else if (r.dispatcher() != null && !stopping) {
                 // Never adopted, so no loop serves it and no hook of it can run: the
                 // whiteboard owns it all the same, and closes it with its service.
-                closeQuietly(r.dispatcher());
-                r.state(Registration.State.CLOSED);
-                // One that a loop served before (detached when its target stopped matching)
-                // may still be registered with that loop's selector, which frees the
-                // descriptor only when its select returns: wake them.
-                for (EventLoop l : loops()) {
-                    try {
-                        l.execute(NOTHING);
-                    } catch (RuntimeException stopped) {
-                        // a loop that stops closes its selector, and with it the registration
-                    }
-                }
+                closeUnadopted(r);
             }
         } finally {
             registrations.remove(r);
@@ -300,18 +289,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
                     r.state(Registration.State.DETACHED);
                 }
             } else if (neverAdopted) {
-                closeQuietly(r.dispatcher());
-                r.state(Registration.State.CLOSED);
-                // One that a loop served before (detached when its target stopped matching)
-                // may still be registered with that loop's selector, which frees the
-                // descriptor only when its select returns: wake them.
-                for (EventLoop l : loops()) {
-                    try {
-                        l.execute(NOTHING);
-                    } catch (RuntimeException stopped) {
-                        // a loop that stops closes its selector, and with it the registration
-                    }
-                }
+                closeUnadopted(r);
             }
             return;
         }
@@ -359,6 +337,24 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
             }
         }
         return false;
+    }
+
+    /**
+     * Closes the dispatcher of a registration no loop serves now. One that a loop served
+     * before (detached when its target stopped matching) may still be registered with
+     * that loop's selector, which frees the descriptor only when its select returns: the
+     * loops are woken for that.
+     */
+    private void closeUnadopted(Registration r) {
+        closeQuietly(r.dispatcher());
+        r.state(Registration.State.CLOSED);
+        for (EventLoop l : loops()) {
+            try {
+                l.execute(NOTHING);
+            } catch (RuntimeException stopped) {
+                // a loop that stops closes its selector, and with it the registration
+            }
+        }
     }
 
     private static void closeQuietly(Dispatcher d) {
