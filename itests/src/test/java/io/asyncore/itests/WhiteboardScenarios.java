@@ -290,6 +290,8 @@ public abstract class WhiteboardScenarios {
 
         r.unregister();
         assertTrue("unadopted at unregistration: closed with its service", listener.isClosed());
+        // the loop that served it before it was detached frees the descriptor when woken
+        Await.until("the detached listener's port is released", () -> refused(listener.port));
         assertRefused(listener.port);
     }
 
@@ -549,6 +551,17 @@ public abstract class WhiteboardScenarios {
     private static void assertEof(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         assertEquals("end of stream from the server", -1, in.read());
+    }
+
+    private static boolean refused(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            return false;
+        } catch (ConnectException expected) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void assertRefused(int port) {
