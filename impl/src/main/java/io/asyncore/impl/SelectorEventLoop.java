@@ -65,6 +65,9 @@ final class SelectorEventLoop implements EventLoop {
 
     private void run() {
         ChannelMap.setThreadDefault(map);
+        // Busy from here: tasks queued before the first pass run before any wait, and the
+        // watchdog must see them too (it watches the stamp each wait's end renews).
+        map.timers().endWait();
         try {
             while (!closed) {
                 runTasks();
