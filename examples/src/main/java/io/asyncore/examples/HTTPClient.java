@@ -184,21 +184,50 @@ public class HTTPClient extends Dispatcher {
      * @param args host, optional port, optional path
      */
     public static void main(String[] args) {
+        run("HTTPClient", args, 80, HTTPClient::new);
+    }
+
+    /** Makes the client {@link #run} serves. */
+    @FunctionalInterface
+    protected interface Maker {
+        /**
+         * Makes a client of {@code path} at {@code host:port}; it joins the default map.
+         *
+         * @param host the host
+         * @param port the port
+         * @param path the path
+         * @return the client
+         * @throws IOException if it cannot start connecting
+         */
+        HTTPClient make(String host, int port, String path) throws IOException;
+    }
+
+    /**
+     * The command line of {@code program host [port [path]]}: makes the client, serves the
+     * default map until the server closes, and on a failed connect says why in one line and
+     * exits with status 1 (status 2 on a usage error).
+     *
+     * @param program the program's name, for messages
+     * @param args host, optional port, optional path
+     * @param defaultPort the port when none is given
+     * @param maker makes the client
+     */
+    protected static void run(String program, String[] args, int defaultPort, Maker maker) {
         if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: HTTPClient host [port [path]]   (default port 80, path /)");
+            System.err.println("usage: " + program + " host [port [path]]   (default port " + defaultPort + ", path /)");
             System.exit(2);
         }
         String host = args[0];
-        int port = args.length > 1 ? EchoServer.parsePort(args[1]) : 80;
+        int port = args.length > 1 ? EchoServer.parsePort(args[1]) : defaultPort;
         String path = args.length > 2 ? args[2] : "/";
         try {
-            HTTPClient client = new HTTPClient(host, port, path);
+            HTTPClient client = maker.make(host, port, path);
             Asyncore.loop();
             if (client.failure() != null) {
                 throw client.failure();
             }
         } catch (IOException e) { // refused, unreachable, unknown host: one line, status 1
-            Failure.exit("HTTPClient", new IOException("cannot get " + path + " from " + host + ":" + port
+            Failure.exit(program, new IOException("cannot get " + path + " from " + host + ":" + port
                     + ": " + e.getMessage(), e));
         }
     }

@@ -1,8 +1,6 @@
 package io.asyncore.examples.tls;
 
-import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
-import io.asyncore.examples.Failure;
 import io.asyncore.examples.HTTPClient;
 import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsLayer;
@@ -42,28 +40,14 @@ public class HTTPSClient extends HTTPClient {
      * @param args host, optional port, optional path
      */
     public static void main(String[] args) {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: HTTPSClient host [port [path]]   (default port 443, path /)");
-            System.exit(2);
-        }
-        String host = args[0];
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 443;
-        String path = args.length > 2 ? args[2] : "/";
-        try {
+        run("HTTPSClient", args, 443, (host, port, path) -> {
             TlsConfig config;
             try {
                 config = TlsConfig.builder(SSLContext.getDefault()).build();
             } catch (NoSuchAlgorithmException e) {
                 throw new IOException("this JDK has no default TLS context", e);
             }
-            HTTPSClient client = new HTTPSClient(host, port, path, config, null, System.out);
-            Asyncore.loop();
-            if (client.failure() != null) {
-                throw client.failure();
-            }
-        } catch (IOException e) {
-            Failure.exit("HTTPSClient", new IOException("cannot get " + path + " from " + host + ":" + port
-                    + ": " + e.getMessage(), e));
-        }
+            return new HTTPSClient(host, port, path, config, null, System.out);
+        });
     }
 }
