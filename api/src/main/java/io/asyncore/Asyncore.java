@@ -167,10 +167,14 @@ public final class Asyncore {
     }
 
     private static void pass(ChannelMap map, long millis, boolean usePoll) {
+        assert map.isLoopThread() : map + " is served by another thread";
+        boolean entered = map.enterPass();
         try {
             map.poller().poll(map, millis, usePoll);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("waiting for readiness failed on " + map, e);
+        } finally {
+            map.leavePass(entered);
         }
     }
 

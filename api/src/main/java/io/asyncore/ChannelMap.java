@@ -38,6 +38,9 @@ public final class ChannelMap {
     private volatile Poller poller;
     private final TimerQueue timers = new TimerQueue(this);
     private final LoopCounters counters = new LoopCounters();
+    // The event loop thread that owns this map, or the thread running a pass over it now;
+    // null while no thread serves it (a Python-style program between its own passes).
+    private volatile Thread loopThread;
 
     /** A new, empty map. */
     public ChannelMap() {
@@ -71,9 +74,43 @@ public final class ChannelMap {
      */
     public static void setThreadDefault(ChannelMap map) {
         if (map == null) {
+            ChannelMap previous = THREAD_DEFAULT.get();
+            if (previous != null && previous.loopThread == Thread.currentThread()) {
+                previous.loopThread = null;
+            }
             THREAD_DEFAULT.remove();
         } else {
             THREAD_DEFAULT.set(map);
+            map.loopThread = Thread.currentThread();
+        }
+    }
+
+    /**
+     * Whether loop-only code may run here: the current thread is the one serving this map
+     * (its event loop's thread, or the thread in a pass over it), or no thread serves it.
+     * Loop-only entry points {@code assert} this.
+     */
+    boolean isLoopThread() {
+        Thread t = loopThread;
+        return t == null || t == Thread.currentThread();
+    }
+
+    /**
+     * Marks the current thread as serving this map for one pass, unless a loop already
+     * owns it. Returns whether it did, for {@link #leavePass}.
+     */
+    boolean enterPass() {
+        if (loopThread != null) {
+            return false;
+        }
+        loopThread = Thread.currentThread();
+        return true;
+    }
+
+    /** Ends what {@link #enterPass} started, if it marked the thread. */
+    void leavePass(boolean entered) {
+        if (entered) {
+            loopThread = null;
         }
     }
 
