@@ -128,7 +128,9 @@ public sealed interface Terminator {
         /** Python's bytes repr, such as {@code b'\r\n'}. */
         @Override
         public String toString() {
-            StringBuilder s = new StringBuilder("b'");
+            // As Python: double quotes when the bytes hold a ' and no ", so the ' needs no escape.
+            char quote = indexOf('\'') >= 0 && indexOf('"') < 0 ? '"' : '\'';
+            StringBuilder s = new StringBuilder("b").append(quote);
             for (byte b : bytes) {
                 int c = b & 0xff;
                 switch (c) {
@@ -136,7 +138,7 @@ public sealed interface Terminator {
                     case '\n' -> s.append("\\n");
                     case '\t' -> s.append("\\t");
                     case '\\' -> s.append("\\\\");
-                    case '\'' -> s.append("\\'");
+                    case '\'' -> s.append(quote == '\'' ? "\\'" : "'");
                     default -> {
                         if (c >= 0x20 && c < 0x7f) {
                             s.append((char) c);
@@ -146,7 +148,16 @@ public sealed interface Terminator {
                     }
                 }
             }
-            return s.append('\'').toString();
+            return s.append(quote).toString();
+        }
+
+        private int indexOf(char c) {
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 
