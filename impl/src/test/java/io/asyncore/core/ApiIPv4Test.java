@@ -1,6 +1,7 @@
 package io.asyncore.core;
 
 import io.asyncore.AddressFamily;
+import io.asyncore.testkit.NoLeaks;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.junit.jupiter.api.extension.ExtendWith;

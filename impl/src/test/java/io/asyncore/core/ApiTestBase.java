@@ -12,6 +12,7 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.ExitNow;
+import io.asyncore.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -128,7 +129,7 @@ abstract class ApiTestBase {
 
     /** Python's {@code loop_waiting_for_flag}: single passes until the flag is set. */
     void loopWaitingForFlag(BaseTestHandler instance, boolean usePoll) {
-        long deadline = System.nanoTime() + Wait.LIMIT.toNanos();
+        long deadline = System.nanoTime() + Await.LIMIT.toNanos();
         while (!ChannelMap.defaultMap().isEmpty() && System.nanoTime() - deadline < 0) {
             Asyncore.loop(Duration.ofMillis(10), usePoll, null, 1);
             if (instance.flag) {
@@ -226,7 +227,7 @@ abstract class ApiTestBase {
         server.bind(addr());
         server.listen(5);
         BaseClient client = new BaseClient(family(), server.localAddress());
-        long deadline = System.nanoTime() + Wait.LIMIT.toNanos();
+        long deadline = System.nanoTime() + Await.LIMIT.toNanos();
         while (!server.flag && System.nanoTime() - deadline < 0) {
             Asyncore.loop(Duration.ofMillis(10), usePoll, null, 1);
         }
@@ -498,7 +499,7 @@ abstract class ApiTestBase {
                 // as in Python: the connect may fail; the server must survive either way
             }
         } finally {
-            t.join(Wait.LIMIT.toMillis() * 2);
+            t.join(Await.LIMIT.toMillis() * 2);
         }
         assertFalse(t.isAlive(), "the loop thread ended");
         if (failure.get() != null) {

@@ -7,6 +7,7 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,8 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.ExitNow;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -228,14 +230,14 @@ class DispatchModeTest {
         }
     }
 
-    /** Blocks (at most Wait.LIMIT) until the byte sent to each channel has arrived. */
+    /** Blocks (at most Await.LIMIT) until the byte sent to each channel has arrived. */
     private static void awaitReadable(SocketChannel... channels) throws IOException {
         try (Selector check = Selector.open()) {
             for (SocketChannel ch : channels) {
                 ch.configureBlocking(false);
                 ch.register(check, SelectionKey.OP_READ);
             }
-            long deadline = System.nanoTime() + Wait.LIMIT.toNanos();
+            long deadline = System.nanoTime() + Await.LIMIT.toNanos();
             check.select(100);
             while (check.selectedKeys().size() < channels.length) { // the set accumulates
                 assertTrue(System.nanoTime() - deadline < 0, "the peers' bytes did not arrive");

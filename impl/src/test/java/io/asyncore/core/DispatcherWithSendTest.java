@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.NoLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +46,7 @@ class DispatcherWithSendTest {
     private static Thread captureServer(ServerSocket serv, ByteArrayOutputStream buf, AtomicReference<Throwable> failure) {
         Thread t = new Thread(() -> {
             try (serv; Socket conn = serv.accept()) {
-                conn.setSoTimeout((int) Wait.LIMIT.toMillis());
+                conn.setSoTimeout((int) Await.LIMIT.toMillis());
                 InputStream in = conn.getInputStream();
                 int b;
                 while ((b = in.read()) != -1 && b != '\n') {
@@ -61,7 +63,7 @@ class DispatcherWithSendTest {
     private static void send(int size, boolean sendBeforeConnected) throws Exception {
         ServerSocket serv = new ServerSocket();
         serv.bind(new InetSocketAddress("127.0.0.1", 0));
-        serv.setSoTimeout((int) Wait.LIMIT.toMillis());
+        serv.setSoTimeout((int) Await.LIMIT.toMillis());
         ByteArrayOutputStream cap = new ByteArrayOutputStream();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = captureServer(serv, cap, failure);
@@ -75,19 +77,19 @@ class DispatcherWithSendTest {
             d.createSocket(AddressFamily.INET);
             d.connect(serv.getLocalSocketAddress());
             if (!sendBeforeConnected) {
-                Wait.passesUntil(null, "connected", d::isConnected);
+                Await.passesUntil(null, "connected", d::isConnected);
             }
             assertEquals(data.length, d.send(data));
             assertEquals(data.length, d.send(data));
             assertEquals(1, d.send("\n".getBytes()));
-            long deadline = System.nanoTime() + Wait.LIMIT.toNanos();
+            long deadline = System.nanoTime() + Await.LIMIT.toNanos();
             while (d.pendingOutputBytes() > 0 && System.nanoTime() - deadline < 0) {
                 Asyncore.poll(Duration.ofMillis(10), null);
             }
             assertEquals(0, d.pendingOutputBytes(), "the out buffer drained");
             assertFalse(d.writable(), "nothing more to write once connected and drained");
         } finally {
-            t.join(Wait.LIMIT.toMillis() * 2);
+            t.join(Await.LIMIT.toMillis() * 2);
         }
         assertFalse(t.isAlive());
         if (failure.get() != null) {

@@ -10,6 +10,10 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -46,7 +50,7 @@ class EventLoopTest {
             thread.set(Thread.currentThread());
             done.countDown();
         });
-        assertTrue(done.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS), "task ran");
+        assertTrue(done.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS), "task ran");
         return thread.get();
     }
 
@@ -81,7 +85,7 @@ class EventLoopTest {
             s.start();
         }
         for (Thread s : submitters) {
-            s.join(Wait.LIMIT.toMillis() * 2);
+            s.join(Await.LIMIT.toMillis() * 2);
             assertFalse(s.isAlive(), s.getName() + " ended");
         }
         if (failure.get() != null) {
@@ -93,7 +97,7 @@ class EventLoopTest {
             copy.addAll(ran);
             drained.countDown();
         });
-        assertTrue(drained.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS), "all tasks ran");
+        assertTrue(drained.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS), "all tasks ran");
         assertFalse(offThread.get(), "every task ran on the loop thread");
         assertEquals(THREADS * TASKS, copy.size());
         int[] next = new int[THREADS];
@@ -114,9 +118,9 @@ class EventLoopTest {
         // Made here, on the test thread, while the loop runs: they take part from the next pass.
         Echo.Server server = new Echo.Server(map);
         Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
-        Wait.until("pings bounce on the loop thread", () -> pinger.roundTrips >= 20);
-        assertEquals(List.of(), server.errors.seen);
-        assertEquals(List.of(), pinger.errors.seen);
+        Await.until("pings bounce on the loop thread", () -> pinger.roundTrips >= 20);
+        assertEquals(List.of(), server.errors);
+        assertEquals(List.of(), pinger.errors());
         Thread thread = loopThread(loop);
         loop.close();
         assertTrue(loop.isClosed());
@@ -138,7 +142,7 @@ class EventLoopTest {
             }
             made.countDown();
         });
-        assertTrue(made.await(Wait.LIMIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(made.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS));
         assertSame(loop.map(), server.get().map(), "null map on the loop thread means the loop's map");
         assertTrue(loop.map().contains(server.get()));
         assertFalse(ChannelMap.defaultMap().contains(server.get()));
@@ -167,7 +171,7 @@ class EventLoopTest {
         loop.execute(() -> {
             throw new ExitNow("enough");
         });
-        thread.join(Wait.LIMIT.toMillis());
+        thread.join(Await.LIMIT.toMillis());
         assertFalse(thread.isAlive(), "the loop thread ended");
         assertTrue(loop.isClosed());
         assertTrue(server.isClosed(), "its dispatchers were closed");
@@ -196,7 +200,7 @@ class EventLoopTest {
         loop = EventLoop.start("core-test-self-close");
         Thread thread = loopThread(loop);
         loop.execute(loop::close);
-        thread.join(Wait.LIMIT.toMillis());
+        thread.join(Await.LIMIT.toMillis());
         assertFalse(thread.isAlive());
         assertTrue(loop.isClosed());
     }
@@ -240,7 +244,7 @@ class EventLoopTest {
         server.createSocket(io.asyncore.AddressFamily.UNIX);
         server.bind(path);
         server.listen(256);
-        Wait.until("loop busy", () -> busy.roundTrips > 10);
+        Await.until("loop busy", () -> busy.roundTrips > 10);
         java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger writesBeforeConnect = new java.util.concurrent.atomic.AtomicInteger();
         int clients = 200;
@@ -269,13 +273,13 @@ class EventLoopTest {
             client.createSocket(io.asyncore.AddressFamily.UNIX);
             client.connect(path);
         }
-        Wait.until("all connected", () -> connects.get() >= clients);
+        Await.until("all connected", () -> connects.get() >= clients);
         // let the loop run a while over the new connections
         int trips = busy.roundTrips;
-        Wait.until("loop ran on", () -> busy.roundTrips > trips + 20);
+        Await.until("loop ran on", () -> busy.roundTrips > trips + 20);
         assertEquals(clients, connects.get(), "handleConnect once per client");
         assertEquals(0, writesBeforeConnect.get());
-        assertEquals(List.of(), busy.errors.seen);
+        assertEquals(List.of(), busy.errors());
     }
 
     @Test
@@ -284,10 +288,10 @@ class EventLoopTest {
         ChannelMap elsewhere = new ChannelMap("elsewhere");
         Echo.Server server = new Echo.Server(elsewhere);
         loop.register(server);
-        Wait.until("registered", () -> loop.map().contains(server));
+        Await.until("registered", () -> loop.map().contains(server));
         assertFalse(elsewhere.contains(server));
         Echo.Pinger pinger = new Echo.Pinger(loop.map(), server.localAddress());
-        Wait.until("echo through the registered server", () -> pinger.roundTrips >= 3);
+        Await.until("echo through the registered server", () -> pinger.roundTrips >= 3);
         elsewhere.releasePoller();
     }
 }

@@ -10,6 +10,9 @@ import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.LimitExceededException;
 import io.asyncore.spi.Engines;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -59,7 +63,7 @@ class FlightRecorderTest {
         private boolean slept;
 
         Sleeper(SocketChannel c, ChannelMap m) {
-            super(c, m, new Echo.Errors());
+            super(c, m, new CopyOnWriteArrayList<>());
         }
 
         @Override
@@ -84,7 +88,7 @@ class FlightRecorderTest {
     /** Reaches a limit on its first read. */
     static final class OverLimit extends Echo.Handler {
         OverLimit(SocketChannel c, ChannelMap m) {
-            super(c, m, new Echo.Errors());
+            super(c, m, new CopyOnWriteArrayList<>());
         }
 
         @Override

@@ -9,6 +9,10 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -134,7 +138,7 @@ class HookErrorTest {
     void anExceptionReachesOnlyItsOwnDispatcher(Hook hook) throws Exception {
         Echo.Server server = new Echo.Server(map);
         Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
-        Wait.passesUntil(map, "echo running", () -> pinger.roundTrips >= 3);
+        Await.passesUntil(map, "echo running", () -> pinger.roundTrips >= 3);
 
         Faulty faulty = new Faulty(map, hook);
         faulty.createSocket(AddressFamily.INET);
@@ -147,23 +151,23 @@ class HookErrorTest {
         }
 
         try (LogCapture quiet = LogCapture.dispatcher(); LogCapture quiet2 = LogCapture.of("io.asyncore.Asyncore")) {
-            Wait.passesUntil(map, hook + " error handled", () -> !faulty.errors.isEmpty());
+            Await.passesUntil(map, hook + " error handled", () -> !faulty.errors.isEmpty());
             int tripsAtError = pinger.roundTrips;
-            Wait.passesUntil(map, "echo goes on after the " + hook + " error", () -> pinger.roundTrips >= tripsAtError + 5);
+            Await.passesUntil(map, "echo goes on after the " + hook + " error", () -> pinger.roundTrips >= tripsAtError + 5);
         }
 
         assertEquals(1, faulty.errors.size(), "handleError called once: " + faulty.errors);
         assertSame(faulty.thrown, faulty.errors.get(0));
         assertTrue(faulty.isClosed(), "the default handleError closed it");
         assertFalse(map.contains(faulty));
-        assertEquals(List.of(), server.errors.seen);
-        assertEquals(List.of(), pinger.errors.seen);
+        assertEquals(List.of(), server.errors);
+        assertEquals(List.of(), pinger.errors());
         assertTrue(server.isAccepting());
         assertTrue(pinger.isConnected());
 
         if (hook == Hook.ACCEPTED) {
             // the connection handed to the failing handleAccepted is not leaked open
-            peer.socket().setSoTimeout((int) Wait.LIMIT.toMillis());
+            peer.socket().setSoTimeout((int) Await.LIMIT.toMillis());
             assertEquals(-1, peer.socket().getInputStream().read(ByteBuffer.allocate(1).array()),
                     "the accepted connection was closed");
         }

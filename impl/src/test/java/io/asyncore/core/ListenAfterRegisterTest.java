@@ -8,6 +8,7 @@ import io.asyncore.AddressFamily;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.NoLeaks;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -7,6 +7,8 @@ import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.spi.Engines;
 import io.asyncore.spi.Logging;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;

@@ -10,10 +10,15 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Descriptors;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,10 +103,10 @@ class LoopControlTest {
 
     @Test
     void pollOnAnEmptyMapReturnsAtOnceAndHoldsNothing() {
-        List<String> before = NoLeaks.ioDescriptors();
+        List<String> before = Descriptors.io();
         // Python's poll() does nothing when the map is empty
         assertTimeoutPreemptively(HANG, () -> Asyncore.poll(Duration.ofSeconds(60), map));
-        assertEquals(before, NoLeaks.ioDescriptors(), "no selector was opened for an empty map");
+        assertEquals(before, Descriptors.io(), "no selector was opened for an empty map");
     }
 
     @Test
@@ -166,15 +171,15 @@ class LoopControlTest {
         quitter.close();
         // the loop resumes where it stopped
         int trips = pinger.roundTrips;
-        Wait.passesUntil(map, "echo resumes", () -> pinger.roundTrips >= trips + 3);
-        assertEquals(List.of(), pinger.errors.seen);
+        Await.passesUntil(map, "echo resumes", () -> pinger.roundTrips >= trips + 3);
+        assertEquals(List.of(), pinger.errors());
     }
 
     @Test
     void aClientMadeOnAnotherThreadWhileTheLoopWaitsIsServedWithoutWaitingOutTheTimeout() throws Exception {
         // loop() waits 30 s per pass (Python's default); a client created and connected on
         // this thread meanwhile must wake it (joining the map, then connecting), not wait
-        // for the timeout: Wait.LIMIT is far shorter than one pass.
+        // for the timeout: Await.LIMIT is far shorter than one pass.
         Echo.Server server = new Echo.Server(map);
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread loopThread = new Thread(() -> {
@@ -210,16 +215,16 @@ class LoopControlTest {
             }
             LateClient client = new LateClient();
             // the loop took the new socket into a pass and is now waiting out its 30 s
-            Wait.until("a pass saw the client", () -> client.passes > 0 || !loopThread.isAlive());
+            Await.until("a pass saw the client", () -> client.passes > 0 || !loopThread.isAlive());
             // a peer outside the map, so that nothing but the connect itself can wake the loop
             try (java.net.ServerSocket outside = new java.net.ServerSocket()) {
                 outside.bind(new InetSocketAddress("127.0.0.1", 0));
                 client.connect(outside.getLocalSocketAddress());
-                Wait.until("connect seen", () -> client.connectSeen || !loopThread.isAlive());
+                Await.until("connect seen", () -> client.connectSeen || !loopThread.isAlive());
             }
             assertTrue(client.connectSeen, "served: " + failure.get());
             Echo.Pinger pinger = new Echo.Pinger(map, server.localAddress());
-            Wait.until("pings bounce", () -> pinger.roundTrips >= 3 || !loopThread.isAlive());
+            Await.until("pings bounce", () -> pinger.roundTrips >= 3 || !loopThread.isAlive());
             assertTrue(pinger.roundTrips >= 3, "served: " + failure.get());
         } finally {
             // stop the loop from its own thread: a dispatcher whose connect throws ExitNow
@@ -231,7 +236,7 @@ class LoopControlTest {
             };
             stopper.createSocket(AddressFamily.INET);
             stopper.connect(server.localAddress());
-            loopThread.join(Wait.LIMIT.toMillis() * 2);
+            loopThread.join(Await.LIMIT.toMillis() * 2);
         }
         assertFalse(loopThread.isAlive(), "the loop thread ended");
         if (failure.get() != null) {
@@ -243,7 +248,7 @@ class LoopControlTest {
     void closeAllInsideAHandlerEndsTheLoop() throws IOException {
         // A common Python pattern: a handler calls close_all() to stop, and loop() returns.
         Echo.Server server = new Echo.Server(map);
-        Echo.Errors errors = new Echo.Errors();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
         Dispatcher stopper = new Dispatcher(map) {
             @Override protected void handleConnect() {}
 
@@ -254,7 +259,7 @@ class LoopControlTest {
 
             @Override
             public void handleError(Throwable error) {
-                errors.seen.add(error);
+                errors.add(error);
                 super.handleError(error);
             }
         };
@@ -263,7 +268,7 @@ class LoopControlTest {
         assertTimeoutPreemptively(HANG, () -> Asyncore.loop(Duration.ofMillis(10), false, map));
         assertTrue(map.isEmpty());
         assertTrue(server.isClosed() && stopper.isClosed());
-        assertEquals(List.of(), errors.seen);
+        assertEquals(List.of(), errors);
         assertFalse(server.isAccepting());
     }
 

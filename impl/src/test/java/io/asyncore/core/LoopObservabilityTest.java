@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
 import io.asyncore.spi.Engines;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -92,7 +95,7 @@ class LoopObservabilityTest {
                 c.close();
             }
             long sent = (long) CLIENTS * ROUNDS * MESSAGE;
-            Wait.until("the server closed every connection",
+            Await.until("the server closed every connection",
                     () -> counter(name, "ConnectionsClosed") == CLIENTS);
             reader.interrupt();
             reader.join();
@@ -113,7 +116,7 @@ class LoopObservabilityTest {
             assertEquals(0, attribute(name, "AcceptPauses"));
             assertFalse((Boolean) SERVER.getAttribute(name, "Closed"));
             assertEquals("jmx-echo", SERVER.getAttribute(name, "Name"));
-            assertTrue(server.errors.seen.isEmpty(), server.errors.seen.toString());
+            assertTrue(server.errors.isEmpty(), server.errors.toString());
 
             long tasksBefore = attribute(name, "TasksRun");
             java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(3);
@@ -122,7 +125,7 @@ class LoopObservabilityTest {
             }
             loop.schedule(Duration.ofMillis(1), ran::countDown);
             assertTrue(ran.await(5, java.util.concurrent.TimeUnit.SECONDS));
-            Wait.until("tasks and the timer counted",
+            Await.until("tasks and the timer counted",
                     () -> counter(name, "TasksRun") >= tasksBefore + 3 && counter(name, "TimersRun") >= 1);
         }
         assertFalse(SERVER.isRegistered(name), "unregistered when the loop stops");

@@ -12,6 +12,9 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.SocketType;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,6 +22,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -221,7 +225,7 @@ class MisuseTest {
         // ignored
         d.connect(server.localAddress());
         assertTrue(d.isConnecting() || d.isConnected());
-        Wait.passesUntil(map, "connected", d::isConnected);
+        Await.passesUntil(map, "connected", d::isConnected);
         fails(IllegalStateException.class, "already connected", () -> d.connect(server.localAddress()));
         assertTrue(d.isConnected(), "still connected");
     }
@@ -283,10 +287,10 @@ class MisuseTest {
         };
         misuser.createSocket(AddressFamily.INET);
         misuser.connect(server.localAddress());
-        Wait.passesUntil(map, "misuse handled and echo going", () -> !errors.isEmpty() && pinger.roundTrips >= 10);
+        Await.passesUntil(map, "misuse handled and echo going", () -> !errors.isEmpty() && pinger.roundTrips >= 10);
         assertEquals(1, errors.size());
         assertTrue(errors.get(0) instanceof IllegalArgumentException, errors.toString());
         assertTrue(misuser.isClosed());
-        assertEquals(List.of(), pinger.errors.seen);
+        assertEquals(List.of(), pinger.errors());
     }
 }

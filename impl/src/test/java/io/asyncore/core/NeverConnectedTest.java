@@ -10,6 +10,7 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.SocketException;
 import org.junit.jupiter.api.AfterEach;

@@ -13,6 +13,7 @@ import io.asyncore.DispatcherWithSend;
 import io.asyncore.LimitExceededException;
 import io.asyncore.OutputFlow;
 import io.asyncore.chat.AsyncChat;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

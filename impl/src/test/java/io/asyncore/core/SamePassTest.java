@@ -7,6 +7,9 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -95,7 +98,7 @@ class SamePassTest {
         Closer b = new Closer("b", AddressFamily.INET, server.localAddress());
         a.victim = b;
         b.victim = a;
-        Wait.passesUntil(map, "both connected", () -> a.isConnected() && b.isConnected());
+        Await.passesUntil(map, "both connected", () -> a.isConnected() && b.isConnected());
         events.clear();
         a.armed = true;
         b.armed = true;
@@ -118,7 +121,7 @@ class SamePassTest {
         b.victim = a;
         a.afterClosing = () -> reopen(b, path);
         b.afterClosing = () -> reopen(a, path);
-        Wait.passesUntil(map, "both connected", () -> a.isConnected() && b.isConnected());
+        Await.passesUntil(map, "both connected", () -> a.isConnected() && b.isConnected());
         events.clear();
         a.armed = true;
         b.armed = true;
@@ -170,7 +173,7 @@ class SamePassTest {
             }
         }
         SelfCloser d = new SelfCloser();
-        Wait.passesUntil(map, "echo read", () -> events.contains("read"));
+        Await.passesUntil(map, "echo read", () -> events.contains("read"));
         // the pass that read also found the socket writable; the closed one got no write
         assertEquals("read", events.get(events.size() - 1), events.toString());
         assertTrue(d.isClosed());

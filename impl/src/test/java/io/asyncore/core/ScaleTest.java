@@ -6,6 +6,9 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -68,11 +71,11 @@ class ScaleTest {
         for (int i = 0; i < PAIRS; i++) {
             clients.add(new Once(map, server.localAddress(), i));
         }
-        Wait.passesUntil(map, "all " + PAIRS + " echoed", () -> clients.stream().allMatch(Once::done));
+        Await.passesUntil(map, "all " + PAIRS + " echoed", () -> clients.stream().allMatch(Once::done));
         assertEquals(1 + 2 * PAIRS, map.size(), "listener, clients and their server sides");
         for (Once c : clients) {
             assertEquals(new String(c.greeting, StandardCharsets.US_ASCII), c.got.toString(StandardCharsets.US_ASCII));
         }
-        assertEquals(List.of(), server.errors.seen);
+        assertEquals(List.of(), server.errors);
     }
 }

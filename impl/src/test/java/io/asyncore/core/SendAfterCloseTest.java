@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.asyncore.AddressFamily;
 import io.asyncore.ChannelMap;
 import io.asyncore.DispatcherWithSend;
+import io.asyncore.testkit.NoLeaks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -7,6 +7,8 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
@@ -92,7 +94,7 @@ class SteadyStateTest {
             c.connect(listener.localAddress());
             clients.add(c);
         }
-        Wait.passesUntil(map, "all connected and accepted",
+        Await.passesUntil(map, "all connected and accepted",
                 () -> map.size() == 1 + 2 * PAIRS && clients.stream().allMatch(Dispatcher::isConnected));
         for (int i = 0; i < PASSES; i++) { // warm up: JIT, lazily made engine state
             pass(usePoll);

@@ -11,6 +11,9 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,8 +116,8 @@ class StreamEdgeTest {
     private Socket plainClient(SocketAddress to) throws IOException {
         Socket s = new Socket();
         peers.add(s);
-        s.connect(to, (int) Wait.LIMIT.toMillis());
-        s.setSoTimeout((int) Wait.LIMIT.toMillis());
+        s.connect(to, (int) Await.LIMIT.toMillis());
+        s.setSoTimeout((int) Await.LIMIT.toMillis());
         return s;
     }
 
@@ -122,11 +125,11 @@ class StreamEdgeTest {
     void recvAfterAReadableEventWithNothingLeftReturnsEmptyAndDoesNotClose() throws IOException {
         Listener server = new Listener();
         Socket peer = plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         Recorder r = server.accepted;
         Dispatcher reader = r;
         peer.getOutputStream().write("abc".getBytes());
-        Wait.passesUntil(map, "data read", () -> r.got.size() == 3);
+        Await.passesUntil(map, "data read", () -> r.got.size() == 3);
         // Python's recv raises EWOULDBLOCK here; Java's recv says "nothing now" with an empty
         // array (or 0 for the buffer form) and leaves the connection alone.
         assertEquals(0, reader.recv(16).length);
@@ -134,7 +137,7 @@ class StreamEdgeTest {
         assertFalse(reader.isClosed());
         assertFalse(events.contains("close"));
         peer.getOutputStream().write("def".getBytes());
-        Wait.passesUntil(map, "more data", () -> r.got.size() == 6);
+        Await.passesUntil(map, "more data", () -> r.got.size() == 6);
         assertEquals("abcdef", r.got.toString());
         assertEquals(List.of(), r.errors);
     }
@@ -144,7 +147,7 @@ class StreamEdgeTest {
         // Two reads in one handle_read: the second finds nothing (EWOULDBLOCK).
         Listener server = new Listener();
         Socket peer = plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         List<Integer> lengths = new CopyOnWriteArrayList<>();
         Dispatcher twice = new Dispatcher(map) {
             @Override public boolean writable() { return false; }
@@ -160,7 +163,7 @@ class StreamEdgeTest {
         server.accepted.delChannel();
         twice.setSocket(channel, map);
         peer.getOutputStream().write("xyz".getBytes());
-        Wait.passesUntil(map, "read", () -> lengths.size() >= 2);
+        Await.passesUntil(map, "read", () -> lengths.size() >= 2);
         assertEquals(List.of(3, 0), lengths.subList(0, 2));
         assertFalse(twice.isClosed());
     }
@@ -169,7 +172,7 @@ class StreamEdgeTest {
     void recvIntoABufferReturnsMinusOneAtEndOfStreamAndCloses() throws IOException {
         Listener server = new Listener();
         Socket peer = plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         SocketChannel channel = (SocketChannel) server.accepted.channel();
         server.accepted.delChannel();
         List<Integer> results = new CopyOnWriteArrayList<>();
@@ -190,7 +193,7 @@ class StreamEdgeTest {
         d.setSocket(channel, map);
         peer.getOutputStream().write("hi".getBytes());
         peer.close();
-        Wait.passesUntil(map, "end of stream", () -> events.contains("close"));
+        Await.passesUntil(map, "end of stream", () -> events.contains("close"));
         assertEquals(List.of(2, -1), results);
         assertTrue(d.isClosed());
         assertEquals(List.of("close"), events);
@@ -209,7 +212,7 @@ class StreamEdgeTest {
         try (LogCapture log = LogCapture.dispatcher()) {
             client.connect(nobody);
             assertTrue(client.isConnecting());
-            Wait.passesUntil(map, "refused", () -> events.contains("close"));
+            Await.passesUntil(map, "refused", () -> events.contains("close"));
             assertEquals(1, log.records().size(), "handle_error logged the refusal: " + log.messages());
         }
         // Python: handle_connect_event raises ECONNREFUSED (not a disconnect errno), so
@@ -235,12 +238,12 @@ class StreamEdgeTest {
     void peerResetLeadsToHandleCloseNotHandleError() throws IOException {
         Listener server = new Listener();
         Socket peer = plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         Recorder r = server.accepted;
         peer.getOutputStream().write("last words".getBytes());
         peer.setSoLinger(true, 0);
         peer.close(); // RST
-        Wait.passesUntil(map, "reset seen", () -> events.contains("close"));
+        Await.passesUntil(map, "reset seen", () -> events.contains("close"));
         assertEquals(List.of(), r.errors, "a reset is a disconnect, not an error");
         assertTrue(r.isClosed());
         assertEquals("close", events.get(events.size() - 1));
@@ -263,10 +266,10 @@ class StreamEdgeTest {
             client.createSocket(AddressFamily.INET);
             client.connect(plain.getLocalSocketAddress());
             try (Socket accepted = plain.accept()) {
-                Wait.passesUntil(map, "connected", () -> !sent.isEmpty());
+                Await.passesUntil(map, "connected", () -> !sent.isEmpty());
                 accepted.setSoLinger(true, 0);
             } // RST
-            Wait.passesUntil(map, "reset seen by send", () -> events.contains("close"));
+            Await.passesUntil(map, "reset seen by send", () -> events.contains("close"));
             assertEquals(List.of(), client.errors);
             assertTrue(client.isClosed());
             assertEquals(0, (int) sent.get(sent.size() - 1), "send answers 0 when the peer is gone");
@@ -277,11 +280,11 @@ class StreamEdgeTest {
     void halfCloseEndsTheStreamAfterTheData() throws IOException {
         Listener server = new Listener();
         Socket peer = plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         Recorder r = server.accepted;
         peer.getOutputStream().write("hello".getBytes());
         peer.shutdownOutput();
-        Wait.passesUntil(map, "end of stream", () -> events.contains("close"));
+        Await.passesUntil(map, "end of stream", () -> events.contains("close"));
         assertArrayEquals("hello".getBytes(), r.got.toByteArray());
         assertEquals(1, events.stream().filter("close"::equals).count(), "handle_close once: " + events);
         assertEquals("close", events.get(events.size() - 1));
@@ -319,10 +322,10 @@ class StreamEdgeTest {
         };
         client.createSocket(AddressFamily.INET);
         client.connect(server.localAddress());
-        Wait.passesUntil(map, "connected", () -> events.contains("connect"));
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "connected", () -> events.contains("connect"));
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         server.accepted.send("hi".getBytes());
-        Wait.passesUntil(map, "read", () -> client.got.size() == 2);
+        Await.passesUntil(map, "read", () -> client.got.size() == 2);
         assertFalse(events.contains("write"), events.toString());
         assertEquals("connect", events.get(0));
         assertTrue(client.isConnected());
@@ -334,14 +337,14 @@ class StreamEdgeTest {
         Recorder client = new Recorder();
         client.createSocket(AddressFamily.INET);
         client.connect(server.localAddress());
-        Wait.passesUntil(map, "connected", client::isConnected);
+        Await.passesUntil(map, "connected", client::isConnected);
         client.close();
         assertFalse(map.contains(client));
         client.createSocket(AddressFamily.INET);
         assertFalse(client.isClosed());
         assertTrue(map.contains(client));
         client.connect(server.localAddress());
-        Wait.passesUntil(map, "connected again", () -> events.stream().filter("connect"::equals).count() == 2);
+        Await.passesUntil(map, "connected again", () -> events.stream().filter("connect"::equals).count() == 2);
         assertTrue(client.isConnected());
     }
 
@@ -366,7 +369,7 @@ class StreamEdgeTest {
         // they call handle_close and answer 0 / b''.
         Listener server = new Listener();
         plainClient(server.localAddress());
-        Wait.passesUntil(map, "accepted", () -> server.accepted != null);
+        Await.passesUntil(map, "accepted", () -> server.accepted != null);
         Recorder r = server.accepted;
         r.close();
         assertEquals(0, r.send("late".getBytes()));

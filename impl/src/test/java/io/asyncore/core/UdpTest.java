@@ -12,6 +12,8 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Datagram;
 import io.asyncore.Dispatcher;
 import io.asyncore.SocketType;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -90,7 +92,7 @@ class UdpTest {
         byte[] two = "eggs and spam".getBytes();
         assertEquals(one.length, a.sendTo(one, b.localAddress()));
         assertEquals(two.length, a.sendTo(two, b.localAddress()));
-        Wait.passesUntil(map, "two datagrams", () -> b.datagrams.size() == 2);
+        Await.passesUntil(map, "two datagrams", () -> b.datagrams.size() == 2);
         assertArrayEquals(one, b.datagrams.get(0).data());
         assertArrayEquals(two, b.datagrams.get(1).data());
         assertEquals(a.localAddress(), b.datagrams.get(0).address());
@@ -111,7 +113,7 @@ class UdpTest {
         assertEquals(b.localAddress(), a.address());
         assertEquals(3, a.send("abc".getBytes()));
         assertEquals(3, b.send("xyz".getBytes()));
-        Wait.passesUntil(map, "both received", () -> a.received.size() == 1 && b.received.size() == 1);
+        Await.passesUntil(map, "both received", () -> a.received.size() == 1 && b.received.size() == 1);
         assertArrayEquals("abc".getBytes(), b.received.get(0));
         assertArrayEquals("xyz".getBytes(), a.received.get(0));
         // nothing waiting: an empty answer, and a datagram socket has no end of stream
@@ -129,7 +131,7 @@ class UdpTest {
         Receiver a = new Receiver(map, family, false);
         a.sendTo("one".getBytes(), b.localAddress());
         a.sendTo("two".getBytes(), b.localAddress());
-        Wait.passesUntil(map, "two datagrams", () -> b.received.size() == 2);
+        Await.passesUntil(map, "two datagrams", () -> b.received.size() == 2);
         assertArrayEquals("one".getBytes(), b.received.get(0));
         assertArrayEquals("two".getBytes(), b.received.get(1));
         assertEquals(List.of(), b.errors);
@@ -156,7 +158,7 @@ class UdpTest {
         a.connect(c.localAddress());
         assertEquals(c.localAddress(), a.address());
         a.send("to c".getBytes());
-        Wait.passesUntil(map, "c received", () -> c.datagrams.size() == 1);
+        Await.passesUntil(map, "c received", () -> c.datagrams.size() == 1);
         assertArrayEquals("to c".getBytes(), c.datagrams.get(0).data());
         assertEquals(List.of(), b.datagrams);
     }
@@ -174,7 +176,7 @@ class UdpTest {
         Receiver a = new Receiver(map, family, true);
         a.connect(nobody);
         a.send("anyone?".getBytes());
-        Wait.passesUntil(map, "the refusal", () -> !a.errors.isEmpty());
+        Await.passesUntil(map, "the refusal", () -> !a.errors.isEmpty());
         assertInstanceOf(PortUnreachableException.class, a.errors.get(0));
     }
 }

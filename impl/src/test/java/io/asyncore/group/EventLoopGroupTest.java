@@ -14,7 +14,7 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.EventLoopGroup;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The server runs in a child JVM (its own descriptors and CPU); the clients are plain
  * NIO here. About 5,000 descriptors are open across both processes.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class AcceptBurstTest {
 
     private static final int BACKLOG = Integer.getInteger("asyncore.burst.backlog", 128);

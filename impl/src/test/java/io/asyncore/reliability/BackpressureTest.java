@@ -1,6 +1,5 @@
 package io.asyncore.reliability;
 
-import io.asyncore.core.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +12,10 @@ import io.asyncore.DispatcherWithSend;
 import io.asyncore.LimitExceededException;
 import io.asyncore.OutputFlow;
 import io.asyncore.TimeoutKind;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * plus one read's worth; by default reading never pauses (Python's behaviour) and the
  * output bound ends such a peer's connection instead of exhausting the heap.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class BackpressureTest {
 
     private static final long GIB = 1L << 30;
@@ -39,7 +42,7 @@ class BackpressureTest {
     private static final int ONE_READ = 8192;
 
     private final ChannelMap map = new ChannelMap("backpressure");
-    private final List<Net.Echo> handlers = new ArrayList<>();
+    private final List<Echo.Handler> handlers = new ArrayList<>();
 
     @AfterEach
     void cleanUp() {
@@ -47,9 +50,9 @@ class BackpressureTest {
         Asyncore.closeAll();
     }
 
-    private Net.Server server(long low, long high) throws IOException {
-        return new Net.Server(map, (c, m) -> {
-            Net.Echo e = new Net.Echo(c, m);
+    private Echo.Server server(long low, long high) throws IOException {
+        return new Echo.Server(map, (c, m) -> {
+            Echo.Handler e = new Echo.Handler(c, m);
             if (high > 0) {
                 e.setWatermarks(low, high);
             }
@@ -83,7 +86,7 @@ class BackpressureTest {
             }
             sent += n;
             Asyncore.loop(Duration.ofMillis(1), false, map, 1);
-            for (Net.Echo h : handlers) {
+            for (Echo.Handler h : handlers) {
                 maxPending = Math.max(maxPending, h.pendingOutputBytes());
             }
             idlePasses = n == 0 ? idlePasses + 1 : 0;
@@ -91,9 +94,9 @@ class BackpressureTest {
         return new Push(sent, maxPending, sent < limit);
     }
 
-    private SocketChannel client(Net.Server server) throws IOException {
+    private SocketChannel client(Echo.Server server) throws IOException {
         int before = handlers.size();
-        SocketChannel client = SocketChannel.open(server.local());
+        SocketChannel client = SocketChannel.open(server.address());
         client.configureBlocking(false);
         while (handlers.size() == before) {
             Asyncore.loop(Duration.ofMillis(10), false, map, 1);
@@ -107,9 +110,9 @@ class BackpressureTest {
         Runtime memory = Runtime.getRuntime();
         System.gc();
         long heapBefore = memory.totalMemory() - memory.freeMemory();
-        Net.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
+        Echo.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
         try (SocketChannel client = client(server)) {
-            Net.Echo h = handlers.get(0);
+            Echo.Handler h = handlers.get(0);
             assertEquals(OutputFlow.SUGGESTED_LOW_WATERMARK, h.outputFlow().lowWatermark());
             assertEquals(OutputFlow.SUGGESTED_HIGH_WATERMARK, h.outputFlow().highWatermark());
             Push p = push(client, GIB);
@@ -128,7 +131,7 @@ class BackpressureTest {
 
     @Test
     void byDefaultReadingNeverPausesAsInPython() throws Exception {
-        Net.Server server = server(0, 0); // defaults
+        Echo.Server server = server(0, 0); // defaults
         try (SocketChannel client = client(server)) {
             assertEquals(OutputFlow.UNBOUNDED, handlers.get(0).outputFlow().highWatermark());
             client.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
@@ -146,8 +149,8 @@ class BackpressureTest {
     void byDefaultTheOutputBoundEndsOnlyThePeerThatNeverReads() throws Exception {
         long bound = 4L << 20; // the 64 MiB default, scaled down to keep the test short
         List<Throwable> errors = new ArrayList<>();
-        Net.Server server = new Net.Server(map, (c, m) -> {
-            Net.Echo e = new Net.Echo(c, m) {
+        Echo.Server server = new Echo.Server(map, (c, m) -> {
+            Echo.Handler e = new Echo.Handler(c, m) {
                 @Override
                 public void handleError(Throwable error) {
                     errors.add(error);
@@ -162,7 +165,7 @@ class BackpressureTest {
         try (LogCapture logs = LogCapture.dispatcher();
                 SocketChannel client = client(server);
                 SocketChannel other = client(server)) {
-            Net.Echo h = handlers.get(0);
+            Echo.Handler h = handlers.get(0);
             Push p = push(client, 64L << 20);
             assertTrue(h.isClosed(), "the connection that never reads was closed: " + p);
             assertEquals(1, errors.size(), errors.toString());
@@ -186,9 +189,9 @@ class BackpressureTest {
 
     @Test
     void readingResumesBelowTheLowWatermarkAndNothingIsLost() throws Exception {
-        Net.Server server = server(16 * 1024, 64 * 1024);
+        Echo.Server server = server(16 * 1024, 64 * 1024);
         try (SocketChannel client = client(server)) {
-            Net.Echo h = handlers.get(0);
+            Echo.Handler h = handlers.get(0);
             MessageDigest sentDigest = MessageDigest.getInstance("SHA-256");
             MessageDigest gotDigest = MessageDigest.getInstance("SHA-256");
             long total = 16L << 20;
@@ -241,17 +244,17 @@ class BackpressureTest {
 
     @Test
     void aWriteIdleTimeoutDropsThePeerThatNeverReads() throws Exception {
-        Net.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
+        Echo.Server server = server(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
         try (SocketChannel client = client(server)) {
-            Net.Echo h = handlers.get(0);
+            Echo.Handler h = handlers.get(0);
             Push p = push(client, GIB); // stalls: reading paused, nothing can be written
             assertTrue(p.stalled() && !h.isWritable(), p.toString());
             h.setIdleTimeout(TimeoutKind.WRITE_IDLE, Duration.ofMillis(300));
-            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!h.isClosed() && System.nanoTime() - end < 0) {
-                Asyncore.loop(Duration.ofMillis(50), false, map, 1);
+            try (LogCapture log = LogCapture.dispatcher()) {
+                Await.passesUntil(map, "the stuck connection dropped", Duration.ofSeconds(20), h::isClosed);
+                assertTrue(log.messages().stream().anyMatch(m -> m.contains("write idle timeout (300 ms) expired")),
+                        log.messages().toString());
             }
-            assertTrue(h.isClosed(), "the stuck connection was not dropped");
             assertEquals(1, map.size(), "only the listener is left");
         }
     }

@@ -1,6 +1,7 @@
 package io.asyncore.reliability;
 
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Echo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -115,7 +116,7 @@ final class Child implements AutoCloseable {
      */
     private static String classPath(boolean directories) {
         Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> c : new Class<?>[] {Dispatcher.class, io.asyncore.spi.Engines.get().getClass(), ChildServer.class}) {
+        for (Class<?> c : new Class<?>[] {Dispatcher.class, io.asyncore.spi.Engines.get().getClass(), Echo.class, ChildServer.class}) {
             Path where = Path.of(location(c));
             Path classes = where.resolveSibling("classes");
             boolean jar = where.toString().endsWith(".jar");

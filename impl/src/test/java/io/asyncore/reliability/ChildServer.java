@@ -2,6 +2,7 @@ package io.asyncore.reliability;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
+import io.asyncore.testkit.Echo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +37,7 @@ public final class ChildServer {
             preload();
         }
         ChannelMap map = new ChannelMap("child");
-        Net.Server server = new Net.Server(map, backlog, (c, m) -> new Net.Echo(c, m));
+        Echo.Server server = new Echo.Server(map, backlog, (c, m) -> new Echo.Handler(c, m));
         exitWhenStdinEnds();
         long fds;
         try (var list = Files.list(Path.of("/proc/self/fd"))) {
@@ -71,7 +72,7 @@ public final class ChildServer {
         for (String name : new String[] {
             "io.asyncore.AcceptPause", "io.asyncore.LoopTimer", "io.asyncore.TimerQueue",
             "io.asyncore.Timeouts", "io.asyncore.TimeoutKind", "io.asyncore.Disconnects",
-            "io.asyncore.reliability.Net$Echo", "io.asyncore.reliability.Net$Server",
+            "io.asyncore.testkit.Echo$Handler", "io.asyncore.testkit.Echo$Server",
         }) {
             Class.forName(name, true, ChildServer.class.getClassLoader());
         }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Descriptors;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The number of cycles is {@code -Dasyncore.churn.cycles} (default 100,000: about 7 s
  * on the 2-core build machine, 14,000 cycles/s with two client threads).
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class ChurnTest {
 
     private static final int CYCLES = Integer.getInteger("asyncore.churn.cycles", 100_000);
@@ -56,7 +59,7 @@ class ChurnTest {
     enum Kind { COMPLETE, RESET, HALF_CLOSE, MID_MESSAGE_CLOSE, MID_MESSAGE_RESET }
 
     /** Echo handler that counts errors other than disconnects (which go to handleClose). */
-    static final class Counted extends Net.Echo {
+    static final class Counted extends Echo.Handler {
         static final AtomicInteger ERRORS = new AtomicInteger();
         static final AtomicReference<Throwable> FIRST = new AtomicReference<>();
 
@@ -75,17 +78,17 @@ class ChurnTest {
     @Test
     void theServerSurvivesChurnWithResetsHalfClosesAndAbortedMessages() throws Exception {
         loop = EventLoop.start("churn");
-        CompletableFuture<Net.Server> made = new CompletableFuture<>();
+        CompletableFuture<Echo.Server> made = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                made.complete(new Net.Server(loop.map(), 1024, (c, m) -> new Counted(c, m)));
+                made.complete(new Echo.Server(loop.map(), 1024, (c, m) -> new Counted(c, m)));
             } catch (IOException e) {
                 made.completeExceptionally(e);
             }
         });
-        Net.Server server = made.get(10, TimeUnit.SECONDS);
-        SocketAddress to = server.local();
-        int socketsBefore = LeakCheck.socketFds().size();
+        Echo.Server server = made.get(10, TimeUnit.SECONDS);
+        SocketAddress to = server.address();
+        int socketsBefore = Descriptors.sockets().size();
 
         AtomicLong completed = new AtomicLong();
         AtomicLong[] perKind = new AtomicLong[Kind.values().length];
@@ -131,12 +134,12 @@ class ChurnTest {
         // The server still serves, and settles back to just its listener.
         assertTrue(cycle(to, Kind.COMPLETE, new Random(7)), "the server stopped serving");
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((loop.map().size() != 1 || LeakCheck.socketFds().size() > socketsBefore) && System.nanoTime() - end < 0) {
+        while ((loop.map().size() != 1 || Descriptors.sockets().size() > socketsBefore) && System.nanoTime() - end < 0) {
             Thread.sleep(20);
         }
         assertEquals(1, loop.map().size(), "connections left in the server's map: " + loop.map().dispatchers());
-        assertTrue(LeakCheck.socketFds().size() <= socketsBefore,
-                "descriptors grew from " + socketsBefore + " to " + LeakCheck.socketFds().size());
+        assertTrue(Descriptors.sockets().size() <= socketsBefore,
+                "descriptors grew from " + socketsBefore + " to " + Descriptors.sockets().size());
         assertEquals(0, Counted.ERRORS.get(), "unexpected server errors, first: " + Counted.FIRST.get());
         assertTrue(completed.get() > CYCLES / 5, "too few completed exchanges: " + completed.get());
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.testkit.Descriptors;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a descriptor number that the system hands out again never routes events to the
  * dispatcher that held it before (CPython issue 75114, where the map was keyed by fd).
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class CloseSafetyTest {
 
     private final ChannelMap map = new ChannelMap("close-safety");
@@ -107,9 +109,9 @@ class CloseSafetyTest {
 
     /** Opens a connection; returns our end (fd number recorded) and keeps the peer. */
     private SocketChannel connect(int[] fdOut) throws IOException {
-        Set<String> before = LeakCheck.socketFds();
+        Set<String> before = Descriptors.sockets();
         SocketChannel ours = SocketChannel.open();
-        Set<String> added = new TreeSet<>(LeakCheck.socketFds());
+        Set<String> added = new TreeSet<>(Descriptors.sockets());
         added.removeAll(before);
         fdOut[0] = added.size() == 1 ? Integer.parseInt(added.iterator().next().split("=")[0]) : -1;
         ours.connect(listener.getLocalAddress());

@@ -3,12 +3,13 @@ package io.asyncore.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.NoLeaks;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * than it can hold. It must neither spin nor close its listener: it pauses accepting,
  * logs once, stays near idle, and accepts again by itself once descriptors are free.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class EmfileTest {
 
     private static final int LIMIT = 64;
@@ -25,16 +26,6 @@ class EmfileTest {
 
     private static long countMatching(List<String> lines, String text) {
         return lines.stream().filter(l -> l.contains(text)).count();
-    }
-
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test
@@ -67,7 +58,7 @@ class EmfileTest {
             for (int i = 0; i < CONNECTIONS; i++) {
                 clients.add(SocketChannel.open(child.address())); // completes from the backlog
             }
-            await("the child reports running out of descriptors",
+            Await.until("the child reports running out of descriptors", Duration.ofSeconds(30),
                     () -> countMatching(child.stderr(), "Too many open files") > 0);
             assertTrue(child.process.isAlive(), "the server died: " + child.stderr());
 
@@ -103,7 +94,7 @@ class EmfileTest {
             for (SocketChannel c : rest) {
                 assertEquals(42, echo(c, 42), "no echo from the recovered server");
             }
-            await("the child logs the end of the episode",
+            Await.until("the child logs the end of the episode", Duration.ofSeconds(30),
                     () -> countMatching(child.stderr(), "accepting again") == 1);
             // And a brand-new connection is accepted too.
             try (SocketChannel fresh = SocketChannel.open(child.address())) {

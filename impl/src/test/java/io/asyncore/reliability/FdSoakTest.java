@@ -2,6 +2,9 @@ package io.asyncore.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.testkit.Descriptors;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every phase the server's open descriptors ({@code /proc/<pid>/fd}) must come back to
  * the baseline: a connection the server does not release shows up as one more socket.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class FdSoakTest {
 
     private static final int ROUNDS = 2;
@@ -61,13 +64,13 @@ class FdSoakTest {
      */
     @Test
     void connectionsArrivingWhileAGroupClosesAreAllClosed() throws Exception {
-        long socketsBefore = ownSockets();
+        long socketsBefore = Descriptors.socketCount();
         for (int round = 0; round < 5; round++) {
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             List<SocketChannel> clients = java.util.Collections.synchronizedList(new ArrayList<>());
             io.asyncore.EventLoopGroup group = io.asyncore.EventLoopGroup.start("closing", 2);
             java.net.SocketAddress address = group.listen(new java.net.InetSocketAddress("127.0.0.1", 0), 128,
-                    io.asyncore.EventLoopGroup.Accepting.HAND_OFF, c -> new Net.Echo(c, null)).get(0).localAddress();
+                    io.asyncore.EventLoopGroup.Accepting.HAND_OFF, c -> new Echo.Handler(c, null)).get(0).localAddress();
             Thread connector = new Thread(() -> {
                 while (!stop.get()) {
                     try {
@@ -90,23 +93,11 @@ class FdSoakTest {
         }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long now;
-        while ((now = ownSockets()) > socketsBefore) {
+        while ((now = Descriptors.socketCount()) > socketsBefore) {
             if (System.nanoTime() - end > 0) {
                 throw new AssertionError("sockets left open after the groups closed: " + (now - socketsBefore));
             }
             Thread.sleep(20);
-        }
-    }
-
-    private static long ownSockets() throws IOException {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException e) {
-                    return false;
-                }
-            }).count();
         }
     }
 

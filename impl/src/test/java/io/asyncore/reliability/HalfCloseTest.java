@@ -1,6 +1,5 @@
 package io.asyncore.reliability;
 
-import io.asyncore.core.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,9 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.OutputFlow;
 import io.asyncore.chat.AsyncChat;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -30,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * queue, and must finish sending before it closes. Python's asyncore closes at once and
  * drops the rest.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class HalfCloseTest {
 
     private final ChannelMap map = new ChannelMap("half-close");
@@ -68,12 +70,12 @@ class HalfCloseTest {
     void everyByteComesBackAfterTheClientsHalfClose(int mib, String kind) throws Exception {
         long total = (long) mib << 20;
         BiFunction<SocketChannel, ChannelMap, Dispatcher> factory = kind.equals("AsyncChat")
-                ? ChatEcho::new : Net.Echo::new;
+                ? ChatEcho::new : Echo.Handler::new;
         Dispatcher[] handler = new Dispatcher[1];
-        Net.Server server = new Net.Server(map, (c, m) -> handler[0] = factory.apply(c, m));
+        Echo.Server server = new Echo.Server(map, (c, m) -> handler[0] = factory.apply(c, m));
         try (SocketChannel client = SocketChannel.open()) {
             client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-            client.connect(server.local());
+            client.connect(server.address());
             AtomicLong got = new AtomicLong();
             AtomicLong mismatches = new AtomicLong();
             AtomicReference<IOException> failure = new AtomicReference<>();
@@ -123,14 +125,14 @@ class HalfCloseTest {
     @CsvSource({"DispatcherWithSend", "AsyncChat"})
     void aPeerThatHalfClosesAndNeverReadsIsClosedAfterTheDrainTimeout(String kind) throws Exception {
         Dispatcher[] handler = new Dispatcher[1];
-        Net.Server server = new Net.Server(map, (c, m) -> {
-            Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Net.Echo(c, m);
+        Echo.Server server = new Echo.Server(map, (c, m) -> {
+            Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Echo.Handler(c, m);
             flow(d).setDrainTimeout(Duration.ofMillis(300));
             return handler[0] = d;
         });
         try (LogCapture logs = LogCapture.dispatcher(); SocketChannel client = SocketChannel.open()) {
             client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-            client.connect(server.local());
+            client.connect(server.address());
             client.configureBlocking(false);
             ByteBuffer out = ByteBuffer.allocate(4 << 20);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -154,15 +156,15 @@ class HalfCloseTest {
     }
 
     private static OutputFlow flow(Dispatcher d) {
-        return d instanceof AsyncChat chat ? chat.outputFlow() : ((Net.Echo) d).outputFlow();
+        return d instanceof AsyncChat chat ? chat.outputFlow() : ((Echo.Handler) d).outputFlow();
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"DispatcherWithSend", "AsyncChat"})
     void aDrainTimeoutOfZeroDropsTheOutputAsPythonDoes(String kind) throws Exception {
         Dispatcher[] handler = new Dispatcher[1];
-        Net.Server server = new Net.Server(map, (c, m) -> {
-            Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Net.Echo(c, m);
+        Echo.Server server = new Echo.Server(map, (c, m) -> {
+            Dispatcher d = kind.equals("AsyncChat") ? new ChatEcho(c, m) : new Echo.Handler(c, m);
             OutputFlow flow = flow(d);
             assertEquals(OutputFlow.DEFAULT_DRAIN_TIMEOUT, flow.drainTimeout());
             flow.setDrainTimeout(Duration.ZERO);
@@ -170,7 +172,7 @@ class HalfCloseTest {
         });
         try (SocketChannel client = SocketChannel.open()) {
             client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-            client.connect(server.local());
+            client.connect(server.address());
             client.configureBlocking(false);
             ByteBuffer out = ByteBuffer.allocate(1 << 20);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

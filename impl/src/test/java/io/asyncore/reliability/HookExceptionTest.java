@@ -8,7 +8,10 @@ import io.asyncore.AddressFamily;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * exception and the dispatcher ends closed, while a bystander connection on the same
  * loop keeps exchanging messages.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class HookExceptionTest {
 
     /** The hooks Python's dispatcher has, and where the engine calls each. */
@@ -166,13 +169,7 @@ class HookExceptionTest {
     }
 
     private void passUntil(BooleanSupplier done, String what) {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not reached in 20 s: " + what);
-            }
-            Asyncore.loop(Duration.ofMillis(20), false, map, 1);
-        }
+        Await.passesUntil(map, what, Duration.ofSeconds(20), done);
     }
 
     @ParameterizedTest
@@ -188,9 +185,9 @@ class HookExceptionTest {
     }
 
     private void hookFails(Hook hook) throws Exception {
-        Net.Server echo = new Net.Server(map, (c, m) -> new Net.Echo(c, m));
+        Echo.Server echo = new Echo.Server(map, (c, m) -> new Echo.Handler(c, m));
         // For HANDLE_CLOSE, the victim talks to a server that hangs up at once.
-        Net.Server hangUp = new Net.Server(map, (c, m) -> {
+        Echo.Server hangUp = new Echo.Server(map, (c, m) -> {
             try {
                 c.close();
             } catch (IOException e) {
@@ -198,7 +195,7 @@ class HookExceptionTest {
             }
             return null;
         });
-        Bystander bystander = new Bystander(map, echo.local());
+        Bystander bystander = new Bystander(map, echo.address());
         passUntil(() -> bystander.roundTrips >= 3, "bystander warm-up");
 
         Victim victim = new Victim(map, hook);
@@ -209,7 +206,7 @@ class HookExceptionTest {
             victim.listen(8);
             plain.add(SocketChannel.open(victim.localAddress()));
         } else {
-            victim.connect(hook == Hook.HANDLE_CLOSE ? hangUp.local() : echo.local());
+            victim.connect(hook == Hook.HANDLE_CLOSE ? hangUp.address() : echo.address());
         }
         if (hook == Hook.HANDLE_EXPT) {
             passUntil(victim::isConnected, "victim connected");

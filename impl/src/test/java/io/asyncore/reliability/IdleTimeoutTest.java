@@ -11,7 +11,10 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.TimeoutKind;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Idle timeouts (read, write, both) and connect timeouts, delivered to handleTimeout. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class IdleTimeoutTest {
 
     private final ChannelMap map = new ChannelMap("idle");
@@ -42,7 +45,7 @@ class IdleTimeoutTest {
     }
 
     /** An echo handler that records its timeouts and then does the default (log, close). */
-    static final class Timed extends Net.Echo {
+    static final class Timed extends Echo.Handler {
         final List<TimeoutKind> fired = new ArrayList<>();
         long closedAt;
 
@@ -57,34 +60,28 @@ class IdleTimeoutTest {
         }
     }
 
-    private Timed accept(Net.Server[] server, TimeoutKind kind, Duration idle) throws IOException {
+    private Timed accept(Echo.Server[] server, TimeoutKind kind, Duration idle) throws IOException {
         List<Timed> made = new ArrayList<>();
-        server[0] = new Net.Server(map, (c, m) -> {
+        server[0] = new Echo.Server(map, (c, m) -> {
             Timed t = new Timed(c, m);
             t.setIdleTimeout(kind, idle);
             made.add(t);
             return t;
         });
-        SocketChannel client = SocketChannel.open(server[0].local());
+        SocketChannel client = SocketChannel.open(server[0].address());
         clients.add(client);
         passUntil(() -> !made.isEmpty());
         return made.get(0);
     }
 
     private void passUntil(BooleanSupplier done) {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("condition not reached in 20 s");
-            }
-            Asyncore.loop(Duration.ofMillis(50), false, map, 1);
-        }
+        Await.passesUntil(map, "the condition", Duration.ofSeconds(20), done);
     }
 
     @Test
     void readIdleClosesASilentPeerWithALogLineNamingTheTimeout() throws IOException {
         try (LogCapture logs = LogCapture.of("io.asyncore.Dispatcher")) {
-            Net.Server[] server = new Net.Server[1];
+            Echo.Server[] server = new Echo.Server[1];
             Timed t = accept(server, TimeoutKind.READ_IDLE, Duration.ofMillis(150));
             assertEquals(Duration.ofMillis(150), t.idleTimeout(TimeoutKind.READ_IDLE));
             passUntil(t::isClosed);
@@ -97,7 +94,7 @@ class IdleTimeoutTest {
 
     @Test
     void readIdleIsPushedBackByTrafficWithoutAddingTimers() throws Exception {
-        Net.Server[] server = new Net.Server[1];
+        Echo.Server[] server = new Echo.Server[1];
         Timed t = accept(server, TimeoutKind.READ_IDLE, Duration.ofMillis(300));
         SocketChannel client = (SocketChannel) clients.get(0);
         ByteBuffer echo = ByteBuffer.allocate(16);
@@ -114,7 +111,10 @@ class IdleTimeoutTest {
             assertTrue(map.timers().size() <= 1, "activity must not add timers: " + map.timers().size());
         }
         assertTrue(t.fired.isEmpty());
-        passUntil(t::isClosed); // silence now: it times out
+        try (LogCapture log = LogCapture.dispatcher()) {
+            passUntil(t::isClosed); // silence now: it times out
+            assertTimeoutLogged(log, "read idle timeout (300 ms) expired");
+        }
         assertEquals(List.of(TimeoutKind.READ_IDLE), t.fired);
         client.configureBlocking(true);
         int total = 0;
@@ -126,23 +126,31 @@ class IdleTimeoutTest {
 
     @Test
     void writeIdleAndAllIdleFire() throws IOException {
-        Net.Server[] server = new Net.Server[1];
-        Timed w = accept(server, TimeoutKind.WRITE_IDLE, Duration.ofMillis(100));
-        passUntil(w::isClosed);
-        assertEquals(List.of(TimeoutKind.WRITE_IDLE), w.fired);
-        Asyncore.closeAll(map, true);
+        try (LogCapture log = LogCapture.dispatcher()) {
+            Echo.Server[] server = new Echo.Server[1];
+            Timed w = accept(server, TimeoutKind.WRITE_IDLE, Duration.ofMillis(100));
+            passUntil(w::isClosed);
+            assertEquals(List.of(TimeoutKind.WRITE_IDLE), w.fired);
+            assertTimeoutLogged(log, "write idle timeout (100 ms) expired");
+            Asyncore.closeAll(map, true);
 
-        Timed a = accept(server, TimeoutKind.ALL_IDLE, Duration.ofMillis(100));
-        passUntil(a::isClosed);
-        assertEquals(List.of(TimeoutKind.ALL_IDLE), a.fired);
+            Timed a = accept(server, TimeoutKind.ALL_IDLE, Duration.ofMillis(100));
+            passUntil(a::isClosed);
+            assertEquals(List.of(TimeoutKind.ALL_IDLE), a.fired);
+            assertTimeoutLogged(log, "info: idle timeout (100 ms) expired");
+        }
+    }
+
+    private static void assertTimeoutLogged(LogCapture log, String text) {
+        assertTrue(log.messages().stream().anyMatch(m -> m.contains(text)), text + " not in " + log.messages());
     }
 
     @Test
     void aHandlerThatStaysOpenHearsAgainOnePeriodLater() throws IOException {
         List<TimeoutKind> fired = new ArrayList<>();
         List<Dispatcher> made = new ArrayList<>();
-        new Net.Server(map, (c, m) -> {
-            Net.Echo e = new Net.Echo(c, m) {
+        new Echo.Server(map, (c, m) -> {
+            Echo.Handler e = new Echo.Handler(c, m) {
                 @Override
                 protected void handleTimeout(TimeoutKind kind) {
                     fired.add(kind); // keep the connection
@@ -152,7 +160,7 @@ class IdleTimeoutTest {
             made.add(e);
             return e;
         });
-        clients.add(SocketChannel.open(((Net.Server) map.dispatchers().get(0)).local()));
+        clients.add(SocketChannel.open(((Echo.Server) map.dispatchers().get(0)).address()));
         passUntil(() -> fired.size() >= 3);
         assertFalse(made.get(0).isClosed());
         made.get(0).setIdleTimeout(TimeoutKind.READ_IDLE, null);
@@ -188,7 +196,10 @@ class IdleTimeoutTest {
             d.setConnectTimeout(Duration.ofMillis(300));
             assertEquals(Duration.ofMillis(300), d.connectTimeout());
             d.connect(to);
-            passUntil(d::isClosed);
+            try (LogCapture log = LogCapture.dispatcher()) {
+                passUntil(d::isClosed);
+                assertTimeoutLogged(log, "connect timeout (300 ms) expired");
+            }
             assertEquals(List.of(TimeoutKind.CONNECT), fired);
             assertFalse(d.isConnected());
         }
@@ -196,7 +207,7 @@ class IdleTimeoutTest {
 
     @Test
     void connectTimeoutDoesNotFireOnceConnected() throws Exception {
-        Net.Server server = new Net.Server(map, (c, m) -> new Net.Echo(c, m));
+        Echo.Server server = new Echo.Server(map, (c, m) -> new Echo.Handler(c, m));
         List<TimeoutKind> fired = new ArrayList<>();
         Dispatcher d = new Dispatcher(map) {
             @Override
@@ -219,7 +230,7 @@ class IdleTimeoutTest {
         };
         d.createSocket(AddressFamily.INET);
         d.setConnectTimeout(Duration.ofMillis(100));
-        d.connect(server.local());
+        d.connect(server.address());
         passUntil(d::isConnected);
         long end = System.nanoTime() + Duration.ofMillis(400).toNanos();
         while (System.nanoTime() - end < 0) {
@@ -234,8 +245,8 @@ class IdleTimeoutTest {
         IllegalStateException boom = new IllegalStateException("handleTimeout throws on purpose");
         List<Throwable> errors = new ArrayList<>();
         List<Dispatcher> made = new ArrayList<>();
-        Net.Server server = new Net.Server(map, (c, m) -> {
-            Net.Echo e = new Net.Echo(c, m) {
+        Echo.Server server = new Echo.Server(map, (c, m) -> {
+            Echo.Handler e = new Echo.Handler(c, m) {
                 @Override
                 protected void handleTimeout(TimeoutKind kind) {
                     throw boom;
@@ -253,8 +264,8 @@ class IdleTimeoutTest {
             made.add(e);
             return e;
         });
-        clients.add(SocketChannel.open(server.local()));
-        clients.add(SocketChannel.open(server.local()));
+        clients.add(SocketChannel.open(server.address()));
+        clients.add(SocketChannel.open(server.address()));
         try (LogCapture log = LogCapture.dispatcher()) {
             passUntil(() -> made.size() == 2 && made.get(0).isClosed());
             assertEquals(1, log.messages().size(), log.messages().toString());

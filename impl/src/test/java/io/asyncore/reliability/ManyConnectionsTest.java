@@ -3,6 +3,7 @@ package io.asyncore.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.testkit.NoLeaks;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lost. The descriptor limit here (ulimit -n 20000, hard) cannot hold both ends in one
  * process, so the server runs alone in a child JVM and the clients are plain NIO here.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class ManyConnectionsTest {
 
     private static final int CONNECTIONS = Integer.getInteger("asyncore.many.connections", 10_000);

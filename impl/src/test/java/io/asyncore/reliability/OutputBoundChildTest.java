@@ -3,6 +3,7 @@ package io.asyncore.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.testkit.NoLeaks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code maxOutputBytes}; a second client keeps getting answers; the JVM survives. Without
  * the bound the child died of {@code OutOfMemoryError} after about 120 requests.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class OutputBoundChildTest {
 
     private static final String GET = "GET /body HTTP/1.1\r\nHost: test\r\n\r\n";

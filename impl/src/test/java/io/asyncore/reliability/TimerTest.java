@@ -12,8 +12,10 @@ import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
 import io.asyncore.LoopTimer;
-import io.asyncore.core.LogCapture;
 import io.asyncore.spi.Engines;
+import io.asyncore.testkit.Echo;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Timers on the loop: one-shot, periodic, cancelled, woken from other threads, bounding the wait. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class TimerTest {
 
     @AfterEach
@@ -146,7 +148,7 @@ class TimerTest {
     @Test
     void asyncoreLoopOverAMapWaitsOnlyUntilTheNextTimer() {
         ChannelMap map = new ChannelMap("loop-timer");
-        Net.Server server = assertDoesNotThrowServer(map);
+        Echo.Server server = assertDoesNotThrowServer(map);
         AtomicInteger ran = new AtomicInteger();
         map.timers().schedule(Duration.ofMillis(50), ran::incrementAndGet);
         try {
@@ -206,9 +208,9 @@ class TimerTest {
         assertSame(loop.map(), loop.map().timers().map());
     }
 
-    private static Net.Server assertDoesNotThrowServer(ChannelMap map) {
+    private static Echo.Server assertDoesNotThrowServer(ChannelMap map) {
         try {
-            return new Net.Server(map, (c, m) -> new Net.Echo(c, m));
+            return new Echo.Server(map, (c, m) -> new Echo.Handler(c, m));
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

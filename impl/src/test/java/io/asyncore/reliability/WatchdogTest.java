@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.EventLoop;
-import io.asyncore.core.LogCapture;
 import io.asyncore.spi.Engines;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.NoLeaks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The blocked-loop watchdog names a handler that holds the loop thread, and nothing else. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith(NoLeaks.class)
 class WatchdogTest {
 
     private static final String PROPERTY = "asyncore.blocked.threshold.ms";

@@ -10,11 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.chat.AsyncChat;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,12 +71,12 @@ class ApplicationCollectsTest {
     @Test
     void aTwoMebibyteCountTerminatorArrivesWhole() throws Exception {
         byte[] body = random(TWO_MIB, 1);
-        try (ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map); // collects by itself
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map); // collects by itself
             chat.setTerminator(TWO_MIB); // a length-prefixed body
             AtomicReference<IOException> failure = new AtomicReference<>();
-            Thread writer = write(pair.peer, body, false, failure);
-            Pump.until(map, () -> !chat.messages.isEmpty() || chat.isClosed(), "the 2 MiB message", 20_000);
+            Thread writer = write(pair.far(), body, false, failure);
+            Await.passesUntil(map, "the 2 MiB message", Duration.ofSeconds(60), () -> !chat.messages.isEmpty() || chat.isClosed());
             writer.join(30_000);
             assertNull(failure.get());
             assertEquals(List.of(), chat.errors);
@@ -86,12 +89,12 @@ class ApplicationCollectsTest {
     @Test
     void aTwoMebibyteCollectUntilCloseArrivesWhole() throws Exception {
         byte[] body = random(TWO_MIB, 2);
-        try (ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map); // collects by itself
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map); // collects by itself
             chat.setTerminator(null); // Python's set_terminator(None)
             AtomicReference<IOException> failure = new AtomicReference<>();
-            Thread writer = write(pair.peer, body, true, failure);
-            Pump.until(map, chat::isClosed, "the peer's end of stream", 20_000);
+            Thread writer = write(pair.far(), body, true, failure);
+            Await.passesUntil(map, "the peer's end of stream", Duration.ofSeconds(60), chat::isClosed);
             writer.join(30_000);
             assertNull(failure.get());
             assertEquals(List.of(), chat.errors);
@@ -168,12 +171,12 @@ class ApplicationCollectsTest {
         byte[] mail = new byte[40 << 20];
         java.util.Arrays.fill(mail, (byte) 'm');
         byte[] end = b("\r\n.\r\nNOOP\r\n");
-        try (ChannelPair pair = ChannelPair.open()) {
-            SmtpReceiver smtp = new SmtpReceiver(pair.chat, map);
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            SmtpReceiver smtp = new SmtpReceiver(pair.near(), map);
             AtomicReference<IOException> failure = new AtomicReference<>();
             ByteBuffer all = ByteBuffer.allocate(6 + mail.length + end.length);
             all.put(b("DATA\r\n")).put(mail).put(end);
-            Thread writer = write(pair.peer, all.array(), false, failure);
+            Thread writer = write(pair.far(), all.array(), false, failure);
             String expected = "220 ready\r\n354 End data with <CR><LF>.<CR><LF>\r\n552 Error: Too much mail data\r\n250 OK\r\n";
             StringBuffer replies = new StringBuffer();
             Thread reader = new Thread(() -> {
@@ -181,7 +184,7 @@ class ApplicationCollectsTest {
                 try {
                     while (replies.length() < expected.length()) {
                         in.clear();
-                        int n = pair.peer.read(in);
+                        int n = pair.far().read(in);
                         if (n < 0) {
                             break;
                         }
@@ -193,7 +196,7 @@ class ApplicationCollectsTest {
             }, "smtp-replies");
             reader.setDaemon(true);
             reader.start();
-            Pump.until(map, () -> !reader.isAlive() || smtp.isClosed(), "the 552 and the NOOP's 250", 40_000);
+            Await.passesUntil(map, "the 552 and the NOOP's 250", Duration.ofSeconds(60), () -> !reader.isAlive() || smtp.isClosed());
             writer.join(30_000);
             reader.join(30_000);
             assertNull(failure.get());
@@ -205,8 +208,8 @@ class ApplicationCollectsTest {
 
     @Test
     void theChatItselfHoldsNoMoreThanOneReadPlusATerminatorPrefix() throws Exception {
-        try (ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map);
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map);
             chat.setTerminator(b("\r\n.\r\n"));
             byte[] chunk = new byte[AsyncChat.DEFAULT_IN_BUFFER_SIZE - 2];
             java.util.Arrays.fill(chunk, (byte) 'z');

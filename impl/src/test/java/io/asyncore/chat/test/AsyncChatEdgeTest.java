@@ -17,6 +17,7 @@ import io.asyncore.chat.AsyncChat;
 import io.asyncore.chat.InputLimitExceededException;
 import io.asyncore.chat.SimpleProducer;
 import io.asyncore.chat.Terminator;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,13 +33,13 @@ import org.junit.jupiter.api.Test;
 class AsyncChatEdgeTest {
 
     private final ChannelMap map = new ChannelMap("asynchat-edge-test");
-    private ChannelPair pair;
+    private LoopbackPair pair;
     private RecordingChat chat;
 
     @BeforeEach
     void open() throws IOException {
-        pair = ChannelPair.open();
-        chat = new RecordingChat(pair.chat, map);
+        pair = LoopbackPair.open();
+        chat = new RecordingChat(pair.near(), map);
     }
 
     @AfterEach
@@ -59,19 +60,6 @@ class AsyncChatEdgeTest {
         assertEquals(List.of(), chat.errors);
         assertEquals(List.of(), chat.pieces);
         assertFalse(chat.isClosed());
-    }
-
-    @Test
-    void findPrefixAtEnd() {
-        // TestHelperFunctions.test_find_prefix_at_end
-        assertEquals(1, AsyncChat.findPrefixAtEnd(b("qwerty\r"), b("\r\n")));
-        assertEquals(0, AsyncChat.findPrefixAtEnd(b("qwertydkjf"), b("\r\n")));
-        // and the lengths in between
-        assertEquals(2, AsyncChat.findPrefixAtEnd(b("xqq"), b("qqq")));
-        assertEquals(1, AsyncChat.findPrefixAtEnd(b("q"), b("qqq")));
-        assertEquals(0, AsyncChat.findPrefixAtEnd(b("abc"), b("c")), "a 1-byte needle has no proper prefix");
-        assertEquals(0, AsyncChat.findPrefixAtEnd(b(""), b("\r\n")));
-        assertEquals(3, AsyncChat.findPrefixAtEnd(b("..\r\n."), b("\r\n.\r\n")));
     }
 
     @Nested
@@ -254,8 +242,8 @@ class AsyncChatEdgeTest {
     @Test
     void anOverriddenGetTerminatorIsAskedForEachMessage() throws IOException {
         // Python's handle_read calls self.get_terminator(), so subclasses may compute it
-        try (ChannelPair other = ChannelPair.open()) {
-            RecordingChat computed = new RecordingChat(other.chat, map) {
+        try (LoopbackPair other = LoopbackPair.open()) {
+            RecordingChat computed = new RecordingChat(other.near(), map) {
                 @Override
                 public Terminator getTerminator() {
                     return messages.size() % 2 == 0 ? Terminator.of(";") : Terminator.of("|");
@@ -369,8 +357,8 @@ class AsyncChatEdgeTest {
 
     @Test
     void boundHoldsEvenWhenHandleErrorKeepsTheChannel() throws IOException {
-        try (ChannelPair other = ChannelPair.open()) {
-            RecordingChat stubborn = new RecordingChat(other.chat, map) {
+        try (LoopbackPair other = LoopbackPair.open()) {
+            RecordingChat stubborn = new RecordingChat(other.near(), map) {
                 @Override
                 public void handleError(Throwable error) {
                     errors.add(error); // and does not close

@@ -11,6 +11,8 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.chat.Producer;
 import io.asyncore.chat.SimpleProducer;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,13 +31,13 @@ import org.junit.jupiter.api.Test;
 class AsyncChatOutputTest {
 
     private final ChannelMap map = new ChannelMap("asynchat-output-test");
-    private ChannelPair pair;
+    private LoopbackPair pair;
     private RecordingChat chat;
 
     @BeforeEach
     void open() throws IOException {
-        pair = ChannelPair.open();
-        chat = new RecordingChat(pair.chat, map);
+        pair = LoopbackPair.open();
+        chat = new RecordingChat(pair.near(), map);
     }
 
     @AfterEach
@@ -47,10 +49,10 @@ class AsyncChatOutputTest {
 
     /** Runs the loop until the chat closed, then reads everything the peer got. */
     private byte[] drainAfterClose() throws IOException {
-        Pump.until(map, chat::isClosed, "chat closed after closeWhenDone");
+        Await.passesUntil(map, "chat closed after closeWhenDone", chat::isClosed);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(65536);
-        while (pair.peer.read(buffer.clear()) > 0) {
+        while (pair.far().read(buffer.clear()) > 0) {
             got.write(buffer.array(), 0, buffer.position());
         }
         return got.toByteArray();
@@ -106,7 +108,7 @@ class AsyncChatOutputTest {
         Thread reader = new Thread(() -> {
             ByteBuffer buffer = ByteBuffer.allocate(65536);
             try {
-                while (pair.peer.read(buffer.clear()) > 0) {
+                while (pair.far().read(buffer.clear()) > 0) {
                     got.write(buffer.array(), 0, buffer.position());
                 }
             } catch (IOException ignored) {
@@ -114,7 +116,7 @@ class AsyncChatOutputTest {
             }
         }, "asynchat-output-reader");
         reader.start();
-        Pump.until(map, chat::isClosed, "300 kB written");
+        Await.passesUntil(map, "300 kB written", chat::isClosed);
         try {
             reader.join(30_000);
         } catch (InterruptedException e) {
@@ -142,7 +144,7 @@ class AsyncChatOutputTest {
         chat.closeWhenDone();
         assertFalse(chat.isClosed(), "the close mark is taken by the next write event");
         assertTrue(chat.writable());
-        Pump.until(map, chat::isClosed, "closed at the next write event");
+        Await.passesUntil(map, "closed at the next write event", chat::isClosed);
     }
 
     @Test
@@ -156,12 +158,12 @@ class AsyncChatOutputTest {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        pair.peer.write(ByteBuffer.wrap(b("one\ntwo\nthr")));
-        pair.peer.write(ByteBuffer.wrap(b("ee\n")));
-        Pump.until(map, () -> chat.messages.size() == 3 && chat.pendingOutputEntries() == 0, "three lines echoed");
+        pair.far().write(ByteBuffer.wrap(b("one\ntwo\nthr")));
+        pair.far().write(ByteBuffer.wrap(b("ee\n")));
+        Await.passesUntil(map, "three lines echoed", () -> chat.messages.size() == 3 && chat.pendingOutputEntries() == 0);
         ByteBuffer got = ByteBuffer.allocate(64);
         while (got.position() < "> one\n> two\n> three\n".length()) {
-            pair.peer.read(got);
+            pair.far().read(got);
         }
         assertEquals("> one\n> two\n> three\n", s(java.util.Arrays.copyOf(got.array(), got.position())));
     }

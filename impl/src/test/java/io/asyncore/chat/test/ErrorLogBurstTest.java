@@ -10,7 +10,9 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.LimitExceededException;
 import io.asyncore.chat.AsyncChat;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -60,16 +62,16 @@ class ErrorLogBurstTest {
     void aFloodOfPeersOverTheInputBoundLogsOneLineWithoutATrace() throws Exception {
         System.setProperty(WINDOW, "60000");
         int peers = 12;
-        List<ChannelPair> pairs = new ArrayList<>();
+        List<LoopbackPair> pairs = new ArrayList<>();
         List<Small> chats = new ArrayList<>();
         try (LogCapture log = LogCapture.dispatcher()) {
             for (int i = 0; i < peers; i++) {
-                ChannelPair pair = ChannelPair.open();
+                LoopbackPair pair = LoopbackPair.open();
                 pairs.add(pair);
-                chats.add(new Small(pair.chat, map));
-                pair.peer.write(ByteBuffer.wrap(new byte[200])); // no terminator, past the bound
+                chats.add(new Small(pair.near(), map));
+                pair.far().write(ByteBuffer.wrap(new byte[200])); // no terminator, past the bound
             }
-            Pump.until(map, () -> chats.stream().allMatch(Dispatcher::isClosed), "every chat closed at its bound");
+            Await.passesUntil(map, "every chat closed at its bound", () -> chats.stream().allMatch(Dispatcher::isClosed));
             List<LogRecord> records = log.records();
             // The limit name is the chat's; another test in this JVM may have opened a
             // window for it already, so at most one line, never one per peer.
@@ -80,7 +82,7 @@ class ErrorLogBurstTest {
                 assertTrue(r.getMessage().contains("maxInputBytes=64 exceeded"), r.getMessage());
             }
         } finally {
-            for (ChannelPair p : pairs) {
+            for (LoopbackPair p : pairs) {
                 p.close();
             }
         }

@@ -11,10 +11,13 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.chat.AsyncChat;
 import io.asyncore.chat.InputLimitExceededException;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,16 +65,16 @@ class InputBoundTest {
 
     @Test
     void floodWithoutTerminatorIsClosedAtTheDefaultBound() throws Exception {
-        try (LogCapture log = LogCapture.dispatcher(); ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map);
+        try (LogCapture log = LogCapture.dispatcher(); LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map);
             chat.defaultCollection = true;
             chat.setTerminator(b("\r\n"));
             AtomicLong sent = new AtomicLong();
             AtomicReference<IOException> failure = new AtomicReference<>();
-            Thread writer = flood(pair.peer, HUNDRED_MIB, sent, failure);
+            Thread writer = flood(pair.far(), HUNDRED_MIB, sent, failure);
 
             // a read takes at most 64 KiB: at least 1,024 passes to reach 64 MiB
-            Pump.until(map, chat::isClosed, "chat closed at the bound", 20_000);
+            Await.passesUntil(map, "chat closed at the bound", Duration.ofSeconds(60), chat::isClosed);
             // NIO closes a registered socket's fd when its selector next selects; the
             // loop would do that in its next pass, or when it ends: end it here
             Asyncore.closeAll(map, true);
@@ -99,15 +102,15 @@ class InputBoundTest {
 
     @Test
     void aConfiguredBoundIsHonouredAndNamed() throws Exception {
-        try (LogCapture log = LogCapture.dispatcher(); ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map);
+        try (LogCapture log = LogCapture.dispatcher(); LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map);
             chat.defaultCollection = true;
             chat.setMaxInputBytes(100_000);
             chat.setTerminator(7_000_000); // a count larger than the bound
             AtomicLong sent = new AtomicLong();
-            Thread writer = flood(pair.peer, HUNDRED_MIB, sent, new AtomicReference<>());
+            Thread writer = flood(pair.far(), HUNDRED_MIB, sent, new AtomicReference<>());
 
-            Pump.until(map, chat::isClosed, "chat closed at the bound");
+            Await.passesUntil(map, "chat closed at the bound", chat::isClosed);
             // NIO closes a registered socket's fd when its selector next selects; the
             // loop would do that in its next pass, or when it ends: end it here
             Asyncore.closeAll(map, true);
@@ -143,24 +146,24 @@ class InputBoundTest {
     @Test
     void unboundedChatTakesTheWholeStreamAsPythonDoes() throws Exception {
         long total = 16L << 20;
-        try (ChannelPair pair = ChannelPair.open()) {
-            CountingChat chat = new CountingChat(pair.chat, map);
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            CountingChat chat = new CountingChat(pair.near(), map);
             chat.setMaxInputBytes(Long.MAX_VALUE);
             chat.setTerminator(b("\n"));
             AtomicLong sent = new AtomicLong();
             AtomicReference<IOException> failure = new AtomicReference<>();
-            Thread writer = flood(pair.peer, total, sent, failure);
+            Thread writer = flood(pair.far(), total, sent, failure);
             // the writer finishes only as the chat reads; pump while it runs, then end the stream
-            Pump.until(map, () -> {
+            Await.passesUntil(map, "16 MiB read to the end", () -> {
                 if (!writer.isAlive() && sent.get() == total) {
                     try {
-                        pair.peer.shutdownOutput();
+                        pair.far().shutdownOutput();
                     } catch (IOException ignored) {
                         // reported by the assertions below
                     }
                 }
                 return chat.isClosed();
-            }, "16 MiB read to the end");
+            });
             writer.join(30_000);
             assertEquals(null, failure.get());
             assertEquals(total, chat.collected);

@@ -6,6 +6,8 @@ import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.chat.AsyncChat;
 import io.asyncore.chat.Terminator;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.LoopbackPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -96,8 +98,8 @@ class SplitPropertiesTest {
         byte[] all = stream.toByteArray();
 
         ChannelMap map = new ChannelMap("asynchat-split-property");
-        try (ChannelPair pair = ChannelPair.open()) {
-            RecordingChat chat = new RecordingChat(pair.chat, map);
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            RecordingChat chat = new RecordingChat(pair.near(), map);
             if (smallReads) {
                 chat.inBufferSize(inBufferSize);
             }
@@ -110,13 +112,13 @@ class SplitPropertiesTest {
             int at = 0;
             for (int i = 0; at < all.length; i++) {
                 int n = i < cuts.size() ? Math.min(cuts.get(i), all.length - at) : all.length - at;
-                pair.peer.write(ByteBuffer.wrap(all, at, n));
+                pair.far().write(ByteBuffer.wrap(all, at, n));
                 at += n;
                 long written = at;
-                Pump.until(map, () -> chat.bytesRead == written, "read " + written + " bytes");
+                Await.passesUntil(map, "read " + written + " bytes", () -> chat.bytesRead == written);
             }
-            pair.peer.shutdownOutput();
-            Pump.until(map, chat::isClosed, "closed at end of stream");
+            pair.far().shutdownOutput();
+            Await.passesUntil(map, "closed at end of stream", chat::isClosed);
 
             assertEquals(strings(protocol.stream().map(Message::payload).collect(Collectors.toList())),
                     strings(chat.messages), "messages");

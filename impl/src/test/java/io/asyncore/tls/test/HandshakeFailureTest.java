@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -58,7 +59,7 @@ class HandshakeFailureTest {
                 // the server's alert, then the end of the stream
             }
         }
-        PythonPeerTest.waitFor(() -> server.connections.size() == 2 && server.connections.get(1).closed);
+        Await.until("the second connection closed", () -> server.connections.size() == 2 && server.connections.get(1).closed);
         Throwable error = server.connections.get(1).errors.get(0);
         assertTrue(error instanceof SSLException && error.getMessage().contains("plaintext connection"),
                 error::toString);
@@ -78,7 +79,7 @@ class HandshakeFailureTest {
         try (Peer python = Peer.python(script, String.valueOf(server.port()), Certs.other().toString())) {
             assertEquals("CERTIFICATE_VERIFY_FAILED", python.awaitPrefix("refused "));
         }
-        PythonPeerTest.waitFor(() -> server.connections.size() == 2 && server.connections.get(1).closed);
+        Await.until("the second connection closed", () -> server.connections.size() == 2 && server.connections.get(1).closed);
         Throwable error = server.connections.get(1).errors.get(0);
         assertTrue(error instanceof SSLException && String.valueOf(error.getCause()).contains("unknown_ca"), () -> error + " caused by " + error.getCause());
     }
@@ -89,7 +90,7 @@ class HandshakeFailureTest {
             OutputStream out = staller.getOutputStream();
             out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // the start of a ClientHello, then nothing
             out.flush();
-            PythonPeerTest.waitFor(() -> server.connections.size() == 2 && server.connections.get(1).closed);
+            Await.until("the second connection closed", () -> server.connections.size() == 2 && server.connections.get(1).closed);
             Throwable error = server.connections.get(1).errors.get(0);
             assertTrue(error instanceof SSLHandshakeException && error.getMessage().contains("timed out after 2000 ms"),
                     error::toString);

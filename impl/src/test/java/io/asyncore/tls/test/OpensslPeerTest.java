@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import io.asyncore.tls.TlsConfig;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,7 @@ class OpensslPeerTest {
             client.await("the echo", "plain echo"::equals);
             client.write("R\n");
             client.await("RENEGOTIATING", l -> l.contains("RENEGOTIATING"));
-            PythonPeerTest.waitFor(() -> server.connections.get(0).closed);
+            Await.until("the connection closed", () -> server.connections.get(0).closed);
         }
         Throwable error = server.connections.get(0).errors.get(0);
         assertTrue(error instanceof SSLHandshakeException && error.getMessage().contains("renegotiation refused"), error::toString);
@@ -86,7 +87,7 @@ class OpensslPeerTest {
                 failing.await("the alert", l -> l.contains("handshake failure") || l.contains("alert"));
                 failing.exit();
             }
-            PythonPeerTest.waitFor(() -> server.connections.size() == 2 && server.connections.get(1).closed);
+            Await.until("the second connection closed", () -> server.connections.size() == 2 && server.connections.get(1).closed);
             Throwable error = server.connections.get(1).errors.get(0);
             assertTrue(error instanceof SSLHandshakeException, error::toString);
             assertTrue(error.getMessage().toLowerCase().contains("cipher"), error::toString);
@@ -124,10 +125,10 @@ class OpensslPeerTest {
         EchoServer server = server(Certs.server().build());
         LineClient client = OnLoop.call(loop, () -> new LineClient(loop.map(), Certs.client().build(), "wrong.example",
                 server.port(), "x\n"));
-        PythonPeerTest.waitFor(() -> client.closed);
+        Await.until("the client closed", () -> client.closed);
         Throwable error = client.errors.get(0);
         assertTrue(error instanceof SSLHandshakeException && error.getMessage().contains("wrong.example"), error::toString);
-        PythonPeerTest.waitFor(() -> server.connections.get(0).closed);
+        Await.until("the connection closed", () -> server.connections.get(0).closed);
         assertTrue(!server.connections.get(0).errors.isEmpty(), "the server saw the client's alert");
         LineClient right = OnLoop.call(loop, () -> new LineClient(loop.map(), Certs.client().build(), "localhost",
                 server.port(), "right name\n"));
@@ -139,7 +140,7 @@ class OpensslPeerTest {
         EchoServer server = server(Certs.server().build());
         TlsConfig trustsAnother = TlsConfig.builder(io.asyncore.tls.TlsContexts.trusting(Certs.other())).build();
         LineClient client = OnLoop.call(loop, () -> new LineClient(loop.map(), trustsAnother, "localhost", server.port(), "x\n"));
-        PythonPeerTest.waitFor(() -> client.closed);
+        Await.until("the client closed", () -> client.closed);
         Throwable error = client.errors.get(0);
         assertTrue(error instanceof SSLHandshakeException && error.getMessage().contains("PKIX"), error::toString);
     }

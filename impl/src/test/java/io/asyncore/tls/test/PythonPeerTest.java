@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class PythonPeerTest {
             assertEquals(0, python.exit(), () -> String.valueOf(python.output()));
         }
         EchoServer.Seen seen = server.connections.get(0);
-        waitFor(() -> seen.closed);
+        Await.until("the connection closed", () -> seen.closed);
         assertEquals("sni.example.test", seen.sni, "SNI readable server side");
         assertEquals("http/1.1", seen.alpn, "ALPN readable server side");
         assertTrue(seen.closeNotify, "the client's close_notify arrived");
@@ -97,7 +98,7 @@ class PythonPeerTest {
             assertEquals(0, python.exit());
         }
         EchoServer.Seen seen = server.connections.get(0);
-        waitFor(() -> seen.closed);
+        Await.until("the connection closed", () -> seen.closed);
         assertTrue(seen.truncated, "TCP close without close_notify is a truncation");
         assertFalse(seen.closeNotify);
         assertTrue(seen.errors.isEmpty(), () -> seen.errors.toString());
@@ -169,7 +170,7 @@ class PythonPeerTest {
             assertEquals(0, python.exit());
         }
         EchoServer.Seen seen = server.connections.get(0);
-        waitFor(() -> seen.closed);
+        Await.until("the connection closed", () -> seen.closed);
         assertTrue(seen.closeNotify, "close_notify seen");
         assertEquals(5000, seen.echoed);
     }
@@ -184,18 +185,8 @@ class PythonPeerTest {
             assertEquals(0, python.exit());
         }
         EchoServer.Seen seen = strict.connections.get(0);
-        waitFor(() -> seen.closed);
+        Await.until("the connection closed", () -> seen.closed);
         assertTrue(seen.errors.get(0) instanceof io.asyncore.tls.TlsTruncationException, seen.errors::toString);
         assertEquals(1 + 100 + 20000 + 70000, seen.echoed, "every byte before the truncation was echoed");
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + Peer.WAIT_MS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within " + Peer.WAIT_MS + " ms");
-            }
-            Thread.sleep(5);
-        }
     }
 }

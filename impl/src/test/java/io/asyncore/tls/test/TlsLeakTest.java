@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
+import io.asyncore.testkit.Descriptors;
 import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsLayer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,30 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class TlsLeakTest {
 
-    private static long sockets() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException e) {
-                    return false; // closed while listing
-                }
-            }).count();
-        }
-    }
-
     @Test
     void closingTheLoopWhileConnectionsLingerReleasesEverySocket() throws Exception {
         TlsConfig server = Certs.server().build();
         TlsConfig client = Certs.client().build();
-        // The JDK keeps one socket for good once NIO closes a registered channel: make it first.
-        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
-                java.nio.channels.SocketChannel warm = java.nio.channels.SocketChannel.open()) {
-            warm.configureBlocking(false);
-            warm.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            selector.selectNow();
-        }
-        long before = sockets();
+        Descriptors.warmUp(); // the JDK keeps one socket for good once NIO is used: make it first
+        long before = Descriptors.socketCount();
         EventLoop loop = EventLoop.start("tls-leak");
         EchoServer echo = OnLoop.call(loop, () -> new EchoServer(loop.map(), server));
         List<LineClient> clients = new ArrayList<>();
@@ -65,11 +46,8 @@ class TlsLeakTest {
         assertTrue(lingering > 0, "closed TLS connections linger for the closing exchange");
         loop.close(); // closes the lingering ones too
         assertTrue(loop.map().isEmpty());
-        long deadline = System.currentTimeMillis() + 5000;
-        while (sockets() > before && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(before, sockets(), "socket descriptors left open");
+        Await.until("socket descriptors released", Duration.ofSeconds(5), () -> Descriptors.socketCount() <= before);
+        assertEquals(before, Descriptors.socketCount(), "socket descriptors left open");
         assertTrue(clients.stream().allMatch(c -> c.isClosed() && !c.channel().isOpen()));
         assertTrue(TlsLayer.of(clients.get(15)) != null);
     }
