@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,11 +57,8 @@ class HTTPClientTest {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             // Constructed here while the loop thread already polls its map.
             HTTPClient client = new HTTPClient("127.0.0.1", server.port(), "/", loop.map(), printed);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!client.isClosed() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertTrue(client.isClosed(), "the server closes after its response, and the client with it");
+            Await.until("the server closes after its response, and the client with it", Duration.ofSeconds(30),
+                    client::isClosed);
             assertArrayEquals(server.response(), printed.toByteArray());
         }
     }

@@ -1,95 +1,44 @@
 package io.asyncore.file;
 
-import io.asyncore.file.internal.FdPoller;
-import io.asyncore.file.internal.Posix;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
+import io.asyncore.file.internal.FdPoller;
+import io.asyncore.file.internal.Posix;
+import io.asyncore.testkit.NoLeaks;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Per test class: the process has no more open descriptors after the class than before
- * it (counted in {@code /proc/self/fd}), and the poller thread is gone. After each test
- * the default map is emptied.
+ * The test kit's leak check, widened to every descriptor of the process (this module opens
+ * pipes, terminals and files as well as sockets), and the poller thread must be gone
+ * after each test class.
  */
-public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
-
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FdLeakCheck.class);
+public final class FdLeakCheck extends NoLeaks {
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        warmUp();
-        context.getStore(NS).put("fds", openFds());
-        context.getStore(NS).put("list", describeFds());
+    protected boolean counts(String target) {
+        return true;
     }
 
+    /** Also loads what opens descriptors once per JVM here (the engine's jar, eventfd, SecureRandom). */
     @Override
-    public void afterEach(ExtensionContext context) {
-        Asyncore.closeAll(null, true);
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) throws Exception {
-        long before = context.getStore(NS).get("fds", Long.class);
-        awaitPollerGone();
-        long after = openFds();
-        assertTrue(after <= before, "descriptors leaked by " + context.getDisplayName() + ": " + before
-                + " open before, " + after + " after; before: " + context.getStore(NS).get("list") + " after: " + describeFds());
-    }
-
-    /** Loads what opens descriptors once per JVM (the engine's jar, a selector), so it is not counted. */
-    static void warmUp() throws IOException {
+    protected void warmUp() throws IOException {
+        super.warmUp();
         ChannelMap map = new ChannelMap("warm-up");
         map.poller();
         map.releasePoller();
         Posix.close(Posix.eventfd(0, 0));
-        // closing a channel registered with a selector makes the JDK open its one "pre-close" socket
-        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();
-                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open()) {
-            channel.configureBlocking(false);
-            channel.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            channel.close();
-            selector.selectNow();
-        }
         // @TempDir names come from SecureRandom, which keeps /dev/random and /dev/urandom open
         Files.delete(Files.createTempDirectory("warm-up"));
     }
 
-    /**
-     * The open descriptors of this process.
-     *
-     * @return how many entries {@code /proc/self/fd} has
-     */
-    static long openFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count() - 1; // the directory stream's own descriptor
-        }
-    }
-
-    /**
-     * What each open descriptor points to, for leak reports.
-     *
-     * @return "fd->target" entries
-     */
-    static String describeFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.map(p -> {
-                try {
-                    return p.getFileName() + "->" + Files.readSymbolicLink(p);
-                } catch (IOException e) {
-                    return p.getFileName() + "->?";
-                }
-            }).sorted().toList().toString();
-        }
+    @Override
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        awaitPollerGone();
+        super.afterAll(context);
     }
 
     /** Waits (bounded) for the poller thread to end, and fails if it does not. */

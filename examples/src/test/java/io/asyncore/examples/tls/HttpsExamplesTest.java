@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import io.asyncore.tls.TlsConfig;
 import io.asyncore.tls.TlsContexts;
 import java.io.ByteArrayOutputStream;
@@ -70,10 +71,7 @@ class HttpsExamplesTest {
             TlsConfig client = TlsConfig.builder(TlsContexts.trusting(dir.resolve("cert.pem"))).build();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             HTTPSClient https = onLoop(loop, () -> new HTTPSClient("localhost", port, "/again", client, loop.map(), out));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (!https.isClosed() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the server closes after its response, and the client with it", https::isClosed);
             String response = onLoop(loop, () -> out.toString(StandardCharsets.UTF_8));
             assertTrue(response.startsWith("HTTP/1.0 200 OK") && response.endsWith("hello over TLS: GET /again HTTP/1.0\n"),
                     response);
