@@ -25,12 +25,16 @@ import org.HdrHistogram.Histogram;
  * back, into an HdrHistogram.
  *
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
- * the moment it is connected, and measures how long the ramp takes and how many connects
- * fail or time out.
+ * the moment it is connected, and measures how long the ramp takes (from the first
+ * {@code connect} issued to the last one completed), how many connects fail or time out,
+ * and how many took a second or more: on Linux a connect that waits that long had its SYN
+ * dropped (a full backlog) and retried after 1 s (then 3, 7 s...).
  */
 public final class EchoLoad implements AutoCloseable {
 
     private static final int PERIOD = 251;
+    /** Linux retransmits a dropped SYN after 1 s: a connect this slow was retried. */
+    private static final long RETRIED_CONNECT_NANOS = 1_000_000_000L;
     private static final int CHUNK = 64 * 1024;
     private static final byte[] PATTERN = new byte[PERIOD + CHUNK + PERIOD];
 
@@ -91,6 +95,9 @@ public final class EchoLoad implements AutoCloseable {
     private long verified;
     private int connecting;
     private int connectFailures;
+    private int retriedConnects;
+    private long slowestConnectNanos;
+    private long rampStart;
     private long rampNanos = -1;
 
     /** One active connection's stream state. */
@@ -99,6 +106,7 @@ public final class EchoLoad implements AutoCloseable {
         final int phase;
         final long[] stamps;
         SelectionKey key;
+        long connectStarted;
         long sent;
         long target;
         long received;
@@ -156,6 +164,7 @@ public final class EchoLoad implements AutoCloseable {
             for (int i = 0; i < config.idle(); i++) {
                 idle.add(open());
             }
+            rampStart = System.nanoTime();
             for (int i = 0; i < conns.length; i++) {
                 SocketChannel ch = atOnce ? SocketChannel.open() : open();
                 ch.configureBlocking(false);
@@ -164,6 +173,7 @@ public final class EchoLoad implements AutoCloseable {
                 boolean connected = true;
                 if (atOnce) {
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c.connectStarted = System.nanoTime();
                     connected = ch.connect(config.target());
                 }
                 c.key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
@@ -190,10 +200,11 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     private void rampUp(long deadlineNanos) throws IOException {
-        long start = System.nanoTime();
+        long start = rampStart; // the first connect was issued then
+        long now = System.nanoTime();
         for (Conn c : conns) {
             if (c.channel.isConnected()) {
-                start(c, start);
+                start(c, now);
             }
         }
         while (connecting > 0 && System.nanoTime() - start < deadlineNanos) {
@@ -223,8 +234,14 @@ public final class EchoLoad implements AutoCloseable {
         connecting--;
         try {
             if (c.channel.finishConnect()) {
+                long now = System.nanoTime();
+                long took = now - c.connectStarted;
+                slowestConnectNanos = Math.max(slowestConnectNanos, took);
+                if (took >= RETRIED_CONNECT_NANOS) {
+                    retriedConnects++;
+                }
                 key.interestOps(SelectionKey.OP_READ);
-                start(c, System.nanoTime());
+                start(c, now);
                 return;
             }
             connecting++; // not yet
@@ -251,6 +268,26 @@ public final class EchoLoad implements AutoCloseable {
      */
     public int connectFailures() {
         return connectFailures;
+    }
+
+    /**
+     * Connects of {@link #ramp} that succeeded after a second or more: their SYN was
+     * dropped and retried (see the class comment).
+     *
+     * @return the count
+     */
+    public int retriedConnects() {
+        return retriedConnects;
+    }
+
+    /**
+     * The longest successful connect of {@link #ramp}, from its {@code connect} call to its
+     * completion as this load saw it.
+     *
+     * @return nanoseconds, 0 if none completed asynchronously
+     */
+    public long slowestConnectNanos() {
+        return slowestConnectNanos;
     }
 
     /**
