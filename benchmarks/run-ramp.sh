@@ -4,8 +4,9 @@
 # (each server pinned to CPU 0, the load to CPU 1), then asyncore on 2 loops (hand-off
 # and SO_REUSEPORT, unpinned). Every server gets the same warm-up (a ramp of 2,000
 # connections echoing for 2 s, closed) in its own fresh JVM before the measured ramp;
-# 3 rounds, the order rotating each round; medians of ramp time, msg/s and p99, and the
-# failed and retried (>= 1 s, a dropped SYN) connects. Writes results/ramp.md. About 3 min.
+# 3 rounds, the order rotating each round; medians of ramp time, msg/s and p99, failed
+# connects and the kernel's listen-queue overflows (dropped SYNs, retried by clients after
+# 1 s). Writes results/ramp.md. About 3 minutes.
 #   benchmarks/run-ramp.sh
 #   benchmarks/run-ramp.sh --connections 2000 --servers jdk,zc --measure 2 --rounds 5
 #   REBUILD=0 benchmarks/run-ramp.sh ...   # reuse the last build

@@ -27,14 +27,12 @@ import org.HdrHistogram.Histogram;
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
  * the moment it is connected, and measures how long the ramp takes (from the first
  * {@code connect} issued to the last one completed), how many connects fail or time out,
- * and how many took a second or more: on Linux a connect that waits that long had its SYN
- * dropped (a full backlog) and retried after 1 s (then 3, 7 s...).
+ * and the slowest connect: on Linux a connect whose SYN was dropped (a full backlog) is
+ * retried after 1 s (then 3, 7 s...).
  */
 public final class EchoLoad implements AutoCloseable {
 
     private static final int PERIOD = 251;
-    /** Linux retransmits a dropped SYN after 1 s: a connect this slow was retried. */
-    private static final long RETRIED_CONNECT_NANOS = 1_000_000_000L;
     private static final int CHUNK = 64 * 1024;
     private static final byte[] PATTERN = new byte[PERIOD + CHUNK + PERIOD];
 
@@ -95,7 +93,6 @@ public final class EchoLoad implements AutoCloseable {
     private long verified;
     private int connecting;
     private int connectFailures;
-    private int retriedConnects;
     private long slowestConnectNanos;
     private long rampStart;
     private long rampNanos = -1;
@@ -237,9 +234,6 @@ public final class EchoLoad implements AutoCloseable {
                 long now = System.nanoTime();
                 long took = now - c.connectStarted;
                 slowestConnectNanos = Math.max(slowestConnectNanos, took);
-                if (took >= RETRIED_CONNECT_NANOS) {
-                    retriedConnects++;
-                }
                 key.interestOps(SelectionKey.OP_READ);
                 start(c, now);
                 return;
@@ -271,18 +265,8 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     /**
-     * Connects of {@link #ramp} that succeeded after a second or more: their SYN was
-     * dropped and retried (see the class comment).
-     *
-     * @return the count
-     */
-    public int retriedConnects() {
-        return retriedConnects;
-    }
-
-    /**
      * The longest successful connect of {@link #ramp}, from its {@code connect} call to its
-     * completion as this load saw it.
+     * completion as this load saw it (an upper bound: this thread also echoes).
      *
      * @return nanoseconds, 0 if none completed asynchronously
      */
