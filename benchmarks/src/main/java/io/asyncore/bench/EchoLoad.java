@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  * back, into an HdrHistogram.
  *
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
- * the moment it is connected, and measures how long the ramp takes (from the first
- * {@code connect} issued to the last one completed), how many connects fail or time out,
+ * the moment it is connected, and measures how long the ramp takes (from the moment every
+ * {@code connect} has been issued to the last one completed), how many connects fail or time out,
  * and the slowest connect: on Linux a connect whose SYN was dropped (a full backlog) is
  * retried after 1 s (then 3, 7 s...).
  */
@@ -94,7 +94,6 @@ public final class EchoLoad implements AutoCloseable {
     private int connecting;
     private int connectFailures;
     private long slowestConnectNanos;
-    private long rampStart;
     private long rampNanos = -1;
 
     /** One active connection's stream state. */
@@ -161,7 +160,6 @@ public final class EchoLoad implements AutoCloseable {
             for (int i = 0; i < config.idle(); i++) {
                 idle.add(open());
             }
-            rampStart = System.nanoTime();
             for (int i = 0; i < conns.length; i++) {
                 SocketChannel ch = atOnce ? SocketChannel.open() : open();
                 ch.configureBlocking(false);
@@ -197,11 +195,10 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     private void rampUp(long deadlineNanos) throws IOException {
-        long start = rampStart; // the first connect was issued then
-        long now = System.nanoTime();
+        long start = System.nanoTime(); // every connect is issued (the constructor did it)
         for (Conn c : conns) {
             if (c.channel.isConnected()) {
-                start(c, now);
+                start(c, start);
             }
         }
         while (connecting > 0 && System.nanoTime() - start < deadlineNanos) {

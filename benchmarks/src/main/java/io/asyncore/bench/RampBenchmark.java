@@ -49,7 +49,7 @@ public final class RampBenchmark {
      *
      * @param server the server kind
      * @param round the round, from 0
-     * @param rampMillis from the first connect issued to the last one completed
+     * @param rampMillis from the moment every connect was issued to the last one completed
      * @param failures connects refused, reset or timed out
      * @param overflows the kernel's listen-queue overflows during the ramp (dropped SYNs
      *     and handshakes, whose clients retry after 1 s); machine-wide, so other work's too
@@ -181,7 +181,7 @@ public final class RampBenchmark {
                 System.getProperty("java.version"), connections, size, warmupConnections, warmupSeconds, measureSeconds,
                 SETTLE_SECONDS, rounds, pin ? "pinned to CPU 0, load to CPU 1 (2-loop servers unpinned)" : "unpinned",
                 String.join(" ", serverOptions), limit(), sysctl("net/core/somaxconn"), loadAverage()));
-        s.append("Medians over the rounds. Ramp: from the first connect issued to the last one completed. Failed:"
+        s.append("Medians over the rounds. Ramp: from the moment the load generator has issued every connect (non-blocking) to the last one completed. Failed:"
                 + " connects refused, reset or timed out (all rounds). Overflows: the kernel's count of connections"
                 + " it dropped during the ramp because a listen queue was full (TcpExt ListenOverflows, machine-wide;"
                 + " all rounds); their clients send the SYN again after 1 s, so any overflow shows as a ramp over 1 s"
