@@ -27,8 +27,8 @@ import org.HdrHistogram.Histogram;
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
  * the moment it is connected, and measures how long the ramp takes (from the moment every
  * {@code connect} has been issued to the last one completed), how many connects fail or time out,
- * and the slowest connect: on Linux a connect whose SYN was dropped (a full backlog) is
- * retried after 1 s (then 3, 7 s...).
+ * and how long issuing the connects took (the server accepts meanwhile). On Linux a
+ * connect whose SYN was dropped (a full backlog) is retried after 1 s (then 3, 7 s...).
  */
 public final class EchoLoad implements AutoCloseable {
 
@@ -93,7 +93,7 @@ public final class EchoLoad implements AutoCloseable {
     private long verified;
     private int connecting;
     private int connectFailures;
-    private long slowestConnectNanos;
+    private long issueNanos = -1;
     private long rampNanos = -1;
 
     /** One active connection's stream state. */
@@ -102,7 +102,6 @@ public final class EchoLoad implements AutoCloseable {
         final int phase;
         final long[] stamps;
         SelectionKey key;
-        long connectStarted;
         long sent;
         long target;
         long received;
@@ -160,6 +159,7 @@ public final class EchoLoad implements AutoCloseable {
             for (int i = 0; i < config.idle(); i++) {
                 idle.add(open());
             }
+            long issuing = System.nanoTime();
             for (int i = 0; i < conns.length; i++) {
                 SocketChannel ch = atOnce ? SocketChannel.open() : open();
                 ch.configureBlocking(false);
@@ -168,13 +168,15 @@ public final class EchoLoad implements AutoCloseable {
                 boolean connected = true;
                 if (atOnce) {
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    c.connectStarted = System.nanoTime();
                     connected = ch.connect(config.target());
                 }
                 c.key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
                 if (!connected) {
                     connecting++;
                 }
+            }
+            if (atOnce) {
+                issueNanos = System.nanoTime() - issuing;
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -229,8 +231,6 @@ public final class EchoLoad implements AutoCloseable {
         try {
             if (c.channel.finishConnect()) {
                 long now = System.nanoTime();
-                long took = now - c.connectStarted;
-                slowestConnectNanos = Math.max(slowestConnectNanos, took);
                 key.interestOps(SelectionKey.OP_READ);
                 start(c, now);
                 return;
@@ -262,13 +262,13 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     /**
-     * The longest successful connect of {@link #ramp}, from its {@code connect} call to its
-     * completion as this load saw it (an upper bound: this thread also echoes).
+     * How long {@link #ramp} took to issue every (non-blocking) connect, before
+     * {@link #rampNanos()} starts.
      *
-     * @return nanoseconds, 0 if none completed asynchronously
+     * @return nanoseconds, or -1 when the connections were opened one by one
      */
-    public long slowestConnectNanos() {
-        return slowestConnectNanos;
+    public long issueNanos() {
+        return issueNanos;
     }
 
     /**
