@@ -84,9 +84,11 @@ public final class EchoBenchmark {
     private double measureSeconds = 5;
     private int inFlight = 1;
     private boolean pin = true;
-    /** JVM options of every server, the same for all of them. */
-    private List<String> serverOptions = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC",
+    /** JVM options of every server, the same for all of them (and for {@link RampBenchmark}'s). */
+    static final List<String> SERVER_OPTIONS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC",
             "-XX:+UseTransparentHugePages");
+
+    private List<String> serverOptions = SERVER_OPTIONS;
     private Path out = Path.of("results");
     private List<String> onlyWorkloads;
     private List<String> onlyServers;

@@ -25,8 +25,10 @@ import org.HdrHistogram.Histogram;
  * back, into an HdrHistogram.
  *
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
- * the moment it is connected, and measures how long the ramp takes and how many connects
- * fail or time out.
+ * the moment it is connected, and measures how long the ramp takes (from the moment every
+ * {@code connect} has been issued to the last one completed), how many connects fail or time out,
+ * and how long issuing the connects took (the server accepts meanwhile). On Linux a
+ * connect whose SYN was dropped (a full backlog) is retried after 1 s (then 3, 7 s...).
  */
 public final class EchoLoad implements AutoCloseable {
 
@@ -91,6 +93,7 @@ public final class EchoLoad implements AutoCloseable {
     private long verified;
     private int connecting;
     private int connectFailures;
+    private long issueNanos = -1;
     private long rampNanos = -1;
 
     /** One active connection's stream state. */
@@ -156,6 +159,7 @@ public final class EchoLoad implements AutoCloseable {
             for (int i = 0; i < config.idle(); i++) {
                 idle.add(open());
             }
+            long issuing = System.nanoTime();
             for (int i = 0; i < conns.length; i++) {
                 SocketChannel ch = atOnce ? SocketChannel.open() : open();
                 ch.configureBlocking(false);
@@ -170,6 +174,9 @@ public final class EchoLoad implements AutoCloseable {
                 if (!connected) {
                     connecting++;
                 }
+            }
+            if (atOnce) {
+                issueNanos = System.nanoTime() - issuing;
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -190,7 +197,7 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     private void rampUp(long deadlineNanos) throws IOException {
-        long start = System.nanoTime();
+        long start = System.nanoTime(); // every connect is issued (the constructor did it)
         for (Conn c : conns) {
             if (c.channel.isConnected()) {
                 start(c, start);
@@ -223,8 +230,9 @@ public final class EchoLoad implements AutoCloseable {
         connecting--;
         try {
             if (c.channel.finishConnect()) {
+                long now = System.nanoTime();
                 key.interestOps(SelectionKey.OP_READ);
-                start(c, System.nanoTime());
+                start(c, now);
                 return;
             }
             connecting++; // not yet
@@ -251,6 +259,16 @@ public final class EchoLoad implements AutoCloseable {
      */
     public int connectFailures() {
         return connectFailures;
+    }
+
+    /**
+     * How long {@link #ramp} took to issue every (non-blocking) connect, before
+     * {@link #rampNanos()} starts.
+     *
+     * @return nanoseconds, or -1 when the connections were opened one by one
+     */
+    public long issueNanos() {
+        return issueNanos;
     }
 
     /**

@@ -35,7 +35,8 @@ class RampSmokeTest {
 
     @Test
     void theBenchmarkRunsEndToEndWithSmallCounts(@TempDir Path out) throws Exception {
-        RampBenchmark.main(new String[] {"--connections", "50", "--warmup", "0.2", "--measure", "0.3", "--no-pin",
+        RampBenchmark.main(new String[] {"--connections", "50", "--warmup-connections", "20", "--warmup", "0.2",
+            "--measure", "0.3", "--rounds", "1", "--no-pin",
             "--servers", "jdk,zc-2loops-reuseport", "--out", out.toString()});
         String table = Files.readString(out.resolve("ramp.md"));
         assertTrue(table.contains("| jdk |") && table.contains("| zc-2loops-reuseport |"), table);
