@@ -1,14 +1,22 @@
 package io.asyncore.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The runnable launcher with a shell ({@code java -jar target/echo-osgi-shell.jar}): Apache
  * Felix, the Gogo shell on standard input, api, impl and the echo bundle. Gogo commands
  * typed at the prompt run, the asyncore ones among them, and the end of input stops the
- * framework.
+ * framework. Echo clients served meanwhile print nothing on that console.
  */
 class ShellLauncherIT {
 
@@ -17,8 +25,10 @@ class ShellLauncherIT {
         String launcher = ChildJvm.requiredFile("examples.shell.launcher").toString();
         try (ChildJvm felix = ChildJvm.start("-Dasyncore.echo.host=127.0.0.1", "-Dasyncore.echo.port=0",
                 "-jar", launcher)) {
-            felix.awaitLine(l -> l.contains("echo server listening on "), 60);
+            String listening = felix.awaitLine(l -> l.contains("echo server listening on "), 60);
             felix.awaitLine(l -> l.contains("Welcome to Apache Felix Gogo"), 60);
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1).trim());
+            List<Integer> clientPorts = echoThreeClients(port);
 
             felix.type("asyncore:loops");
             String loop = felix.awaitLine(l -> l.startsWith("asyncore-default"), 30);
@@ -36,7 +46,29 @@ class ShellLauncherIT {
             felix.endInput();
             felix.awaitLine(l -> l.contains("stopping shell and framework"), 30);
             felix.awaitExit(30);
+            // the bundle logs each connection at DEBUG, off a console that is a shell prompt
+            for (String line : felix.output().lines().toList()) {
+                assertTrue(!line.contains("Incoming connection")
+                        && clientPorts.stream().noneMatch(p -> line.contains(":" + p)), line);
+            }
         }
+    }
+
+    /** Three clients, one after the other, each echoed; returns their local ports. */
+    private static List<Integer> echoThreeClients(int port) throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                client.setSoTimeout(10_000);
+                byte[] sent = ("echo " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+                client.getOutputStream().write(sent);
+                InputStream in = client.getInputStream();
+                assertArrayEquals(sent, in.readNBytes(sent.length));
+                ports.add(client.getLocalPort());
+            }
+        }
+        return ports;
     }
 
     /**
