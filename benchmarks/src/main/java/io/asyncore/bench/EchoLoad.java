@@ -26,9 +26,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>{@link #ramp} opens the active connections all at once instead, each echoing from
  * the moment it is connected, and measures how long the ramp takes (from the moment every
- * {@code connect} has been issued to the last one completed), how many connects fail or time out,
- * and how long issuing the connects took (the server accepts meanwhile). On Linux a
- * connect whose SYN was dropped (a full backlog) is retried after 1 s (then 3, 7 s...).
+ * {@code connect} has been issued to the last one completed), how many connects fail or
+ * time out, and how long issuing the connects took (the server accepts meanwhile). On
+ * Linux a connect whose SYN was dropped (a full backlog) is retried after 1 s (then 3, 7 s...).
  */
 public final class EchoLoad implements AutoCloseable {
 
@@ -197,7 +197,7 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     private void rampUp(long deadlineNanos) throws IOException {
-        long start = System.nanoTime(); // every connect is issued (the constructor did it)
+        long start = System.nanoTime();
         for (Conn c : conns) {
             if (c.channel.isConnected()) {
                 start(c, start);
@@ -230,9 +230,8 @@ public final class EchoLoad implements AutoCloseable {
         connecting--;
         try {
             if (c.channel.finishConnect()) {
-                long now = System.nanoTime();
                 key.interestOps(SelectionKey.OP_READ);
-                start(c, now);
+                start(c, System.nanoTime());
                 return;
             }
             connecting++; // not yet

@@ -104,6 +104,7 @@ public final class RampBenchmark {
 
     private void runAll() throws Exception {
         Instant started = Instant.now();
+        String loadAtStart = loadAverage();
         System.out.printf(Locale.ROOT, "ramp benchmark: %,d connections of %d B opened at once after a warm-up ramp of"
                 + " %,d, %.1f s warm-up, %.1f s measured, %d round(s), pinned: %s%n", connections, size,
                 warmupConnections, warmupSeconds, measureSeconds, rounds, pin);
@@ -118,7 +119,7 @@ public final class RampBenchmark {
                         run.failures(), run.overflows(), run.issueMillis(), run.messagesPerSecond(), run.p99Micros());
             }
         }
-        String markdown = markdown(runs, started);
+        String markdown = markdown(runs, started, loadAtStart);
         System.out.println();
         System.out.println(markdown);
         Files.createDirectories(out);
@@ -153,7 +154,8 @@ public final class RampBenchmark {
             long overflowsBefore = listenOverflows();
             try (EchoLoad load = EchoLoad.ramp(config, rampTimeout)) {
                 long overflows = listenOverflows() - overflowsBefore;
-                EchoLoad.Result result = load.run((long) (SETTLE_SECONDS * 1e9), (long) (measureSeconds * 1e9), null, null);
+                EchoLoad.Result result = load.run((long) (SETTLE_SECONDS * 1e9), (long) (measureSeconds * 1e9),
+                        null, null);
                 Histogram h = result.latencyNanos();
                 return new Run(server, round, load.rampNanos() / 1e6, load.connectFailures(), overflows,
                         load.issueNanos() / 1e6, result.messagesPerSecond(), h.getValueAtPercentile(99) / 1e3);
@@ -172,15 +174,16 @@ public final class RampBenchmark {
         }
     }
 
-    private String markdown(List<Run> runs, Instant started) throws IOException {
+    private String markdown(List<Run> runs, Instant started, String loadAtStart) throws IOException {
         StringBuilder s = new StringBuilder("# Ramp benchmark\n\n");
         s.append(String.format(Locale.ROOT, "%s; %d CPUs; Java %s; %,d connections opened at once, each echoing %d B"
                 + " messages from the moment it connects, after a warm-up ramp of %,d connections echoing for %.1f s;"
-                + " %.1f s measured after %.0f s of echo; %d round(s), order rotating; server %s; server JVM options %s;"
-                + " ulimit -n %s, net.core.somaxconn %s, load average at the end %s%n%n", started, EchoBenchmark.cpus(),
+                + " %.1f s measured after %.0f s of echo; %d round(s), order rotating; server %s;"
+                + " server JVM options %s; ulimit -n %s, net.core.somaxconn %s;"
+                + " load average (1, 5, 15 min) at the start %s, at the end %s%n%n", started, EchoBenchmark.cpus(),
                 System.getProperty("java.version"), connections, size, warmupConnections, warmupSeconds, measureSeconds,
                 SETTLE_SECONDS, rounds, pin ? "pinned to CPU 0, load to CPU 1 (2-loop servers unpinned)" : "unpinned",
-                String.join(" ", serverOptions), limit(), sysctl("net/core/somaxconn"), loadAverage()));
+                String.join(" ", serverOptions), limit(), sysctl("net/core/somaxconn"), loadAtStart, loadAverage()));
         s.append("Medians over the rounds. Ramp: from the moment the load generator has issued every connect"
                 + " (non-blocking) to the last one completed. Issued: how long issuing them took, before the ramp's"
                 + " clock starts (the server accepts meanwhile). Failed: connects refused, reset or timed out (all"
