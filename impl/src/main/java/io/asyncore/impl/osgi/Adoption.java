@@ -13,13 +13,19 @@ import java.util.concurrent.RejectedExecutionException;
  * thread of the loop that holds the dispatcher (the registration's home), so no hook of
  * the dispatcher and no change to a map ever runs on a tracker or configuration thread.
  *
- * <pre>
- *   PENDING ──adopt──▶ ADOPTED ──service gone──▶ CLOSING ──next pass of the loop──▶ CLOSED
- *      │  ▲               │  │
- *      │  └──move─────────┘  └──whiteboard stops──▶ DETACHED (left open, service still there)
- *      ▼                  │
- *   UNADOPTED ◀──no loop──┘      (UNADOPTED and PENDING close on service gone as ADOPTED does)
- * </pre>
+ * <p>Transitions, each on the home loop's thread:
+ * <ul>
+ * <li>PENDING or UNADOPTED to ADOPTED: the loop its target names is its home; it joins
+ *     that loop's map.
+ * <li>PENDING to UNADOPTED: no loop matches, or the dispatcher cannot be adopted (no
+ *     socket, closed already, refused by the map); reported once.
+ * <li>ADOPTED to DETACHED, then PENDING (handed to the loop that matches now) or
+ *     UNADOPTED (none does): its target changed, or its loop is being removed.
+ * <li>any to CLOSING: its service went away; closed with what it spawned. CLOSING to
+ *     CLOSED at the end of the loop's next pass, when the JDK has freed its socket.
+ * <li>ADOPTED or PENDING to DETACHED: its service went away while the whiteboard stops;
+ *     left open for the next loop to adopt.
+ * </ul>
  *
  * <p>A move to another loop detaches the dispatcher here (closing what it spawned), then
  * hands the registration over: the next loop's thread adopts it. It is never in two maps,
