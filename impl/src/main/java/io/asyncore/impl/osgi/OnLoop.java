@@ -10,11 +10,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs work on a loop's thread and waits for it: dispatcher state belongs to that thread,
- * so the whiteboard and the shell commands never touch a dispatcher from their own.
+ * so the shell commands never touch a dispatcher from their own.
  */
 final class OnLoop {
 
-    /** How long a caller waits for the loop thread before giving up. */
+    /**
+     * How long a caller waits for the loop thread before giving up: a shell command, or a
+     * whiteboard service event (which leaves its work queued on the loop).
+     */
     static final long WAIT_SECONDS = 5;
 
     private OnLoop() {}

@@ -1,25 +1,21 @@
 package io.asyncore.impl.osgi;
 
-import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Filter;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
  * The dispatcher whiteboard: every {@link Dispatcher} service, with its socket created
@@ -43,8 +39,15 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * dispatchers are detached, not closed: their services are still there, so their
  * listening sockets stay open and a restarted loop adopts them again. The connections
  * they spawned are closed, because no thread serves them any more.
+ *
+ * <p>Threading: a {@link DispatcherTracker} reports the service events on framework threads
+ * and the configuration thread adds and removes loops; both only record a wish in the
+ * {@link Registration} and queue the work on a loop, where {@link Adoption} carries it out.
+ * A removal or an update waits for that loop, up to a bound: a loop that does not answer
+ * (a hook blocks its thread) keeps the work queued, one WARNING says so, and the framework
+ * goes on. Nothing falls back to another thread.
  */
-final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registration>, AutoCloseable {
+final class Whiteboard implements AutoCloseable {
 
     /** Service property of a dispatcher: an LDAP filter selecting the loop to join. */
     static final String TARGET = "asyncore.target";
@@ -52,12 +55,12 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Whiteboard.class.getName());
 
     private final BundleContext context;
+    private final Duration wait;
     /** The loops that adopt dispatchers; the first is the default loop. */
     private final List<ServedLoop.Member> loops = new CopyOnWriteArrayList<>();
-    /** A task that only wakes a loop. */
-    private static final Runnable NOTHING = () -> { };
-    private final ServiceTracker<Dispatcher, Registration> tracker;
     private final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
+    private final Adoption adoption = new Adoption(this);
+    private DispatcherTracker tracker;
     private volatile boolean stopping;
 
     /**
@@ -67,9 +70,20 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
      * @param defaults the framework's default loop: it adopts dispatchers without {@value #TARGET}
      */
     Whiteboard(BundleContext context, ServedLoop defaults) {
+        this(context, defaults.members(), Duration.ofSeconds(OnLoop.WAIT_SECONDS));
+    }
+
+    /**
+     * A whiteboard feeding {@code defaults}.
+     *
+     * @param context the bundle context to track services in; {@link #open()} needs it
+     * @param defaults the default loop (the first adopts dispatchers without {@value #TARGET})
+     * @param wait how long a removal or an update waits for a loop before it goes on
+     */
+    Whiteboard(BundleContext context, List<ServedLoop.Member> defaults, Duration wait) {
         this.context = context;
-        this.loops.addAll(defaults.members());
-        this.tracker = new ServiceTracker<>(context, Dispatcher.class, this);
+        this.wait = wait;
+        this.loops.addAll(defaults);
     }
 
     /**
@@ -90,10 +104,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     void addLoops(ServedLoop served) {
         loops.addAll(served.members());
         for (Registration r : registrations()) {
-            Registration.State state = r.state();
-            if (r.dispatcher() != null && r.loop() == null
-                    && (state == Registration.State.UNADOPTED || state == Registration.State.DETACHED)
-                    && choose(r.reference()).loop() != null) {
+            if (r.dispatcher() != null && r.target() == null) {
                 place(r);
             }
         }
@@ -102,7 +113,8 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     /**
      * Takes the loops of {@code served} out before they stop: their registered dispatchers
      * are detached (their spawned connections closed) and join whichever loop matches
-     * them now, or wait, unadopted, for one that will.
+     * them now, or wait, unadopted, for one that will. The work is queued on the leaving
+     * loops, which run it before they end.
      *
      * @param served loops about to stop
      */
@@ -110,19 +122,15 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         List<EventLoop> leaving = served.members().stream().map(ServedLoop.Member::loop).toList();
         loops.removeAll(served.members());
         for (Registration r : registrations()) {
-            EventLoop from = r.loop();
-            if (from != null && leaving.contains(from)) {
-                onLoop(from, r, () -> release(from, r, true));
-                r.loop(null);
-                if (r.state() != Registration.State.CLOSED) {
-                    place(r);
-                }
+            if (leaving.contains(r.target())) {
+                place(r);
             }
         }
     }
 
     /** Adopts the dispatcher services there are and those to come. */
     void open() {
+        tracker = new DispatcherTracker(context, this);
         tracker.open();
     }
 
@@ -130,7 +138,9 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     @Override
     public void close() {
         stopping = true;
-        tracker.close();
+        if (tracker != null) {
+            tracker.close();
+        }
     }
 
     /**
@@ -162,295 +172,148 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
         return null;
     }
 
-    @Override
-    public Registration addingService(ServiceReference<Dispatcher> reference) {
-        Dispatcher d = context.getService(reference);
-        Registration r = new Registration(reference, d);
+    // ------------------------------------------------------------------ service events
+
+    /**
+     * A dispatcher service appeared: queues its adoption on the loop that matches it.
+     * Does not wait.
+     *
+     * @param r its registration
+     */
+    void added(Registration r) {
         registrations.add(r);
-        if (d == null) {
-            unadopted(r, "the framework returned no service object");
-            return r;
+        if (r.dispatcher() == null) {
+            LOG.log(Level.WARNING, "asyncore whiteboard: " + r + " is not adopted: " + r.reason());
+            return;
         }
         place(r);
-        return r;
     }
 
     /**
-     * Gives {@code r} to the loop that matches it, or records why none does. Serialised:
-     * the tracker and the configuration thread may both place one registration.
+     * A dispatcher service's properties changed: when its target now matches another loop
+     * (or none), it moves; waits, up to the bound, for the loop that holds it.
+     *
+     * @param r its registration
      */
-    private synchronized void place(Registration r) {
-        if (r.loop() != null) {
-            return; // placed meanwhile
-        }
-        Choice choice = choose(r.reference());
-        EventLoop loop = choice.loop();
-        if (loop == null) {
-            unadopted(r, choice.mismatch());
-            return;
-        }
-        r.loop(loop);
-        try {
-            loop.execute(() -> adopt(loop, r));
-        } catch (RejectedExecutionException e) {
-            r.loop(null);
-            unadopted(r, "loop " + loop.name() + " is closed");
+    void modified(Registration r) {
+        if (r.dispatcher() != null) {
+            await(r, place(r), "moving");
         }
     }
 
-    @Override
-    public void modifiedService(ServiceReference<Dispatcher> reference, Registration r) {
-        if (r.dispatcher() == null) {
-            return;
-        }
-        Choice choice = choose(reference);
-        EventLoop from = r.loop();
-        if (from != null && choice.loop() != null && choice.matches(from)) {
-            return; // still where it belongs
-        }
-        if (from != null) {
-            onLoop(from, r, () -> release(from, r, true));
-            r.loop(null);
-        }
-        if (choice.loop() != null) {
-            place(r);
-        } else if (r.state() == Registration.State.UNADOPTED) {
-            r.unadopted(choice.mismatch()); // said so already: a new reason, no new warning
-        } else if (r.state() != Registration.State.CLOSED) {
-            unadopted(r, choice.mismatch());
-        }
-    }
-
-    @Override
-    public void removedService(ServiceReference<Dispatcher> reference, Registration r) {
+    /**
+     * A dispatcher service went away: its dispatcher is closed with what it spawned, on the
+     * loop that holds it (only detached while the whiteboard stops). Waits, up to the bound,
+     * until it is closed and its socket released.
+     *
+     * @param r its registration
+     */
+    void removed(Registration r) {
         try {
-            EventLoop loop = r.loop();
-            if (r.dispatcher() != null && loop != null) {
-                boolean keep = stopping;
-                boolean insidePass = loop.inEventLoop(); // unregistered from a hook or task
-                onLoop(loop, r, () -> {
-                    release(loop, r, keep);
-                    if (!keep && !insidePass && loop.inEventLoop()) {
-                        releaseClosedSockets(loop);
-                    }
-                });
-            } else if (r.dispatcher() != null && !stopping) {
-                // Never adopted, so no loop serves it and no hook of it can run: the
-                // whiteboard owns it all the same, and closes it with its service.
-                closeUnadopted(r);
+            if (r.dispatcher() != null) {
+                CompletableFuture<Void> done = r.wishGone(stopping);
+                kick(r);
+                await(r, done, stopping ? "detaching" : "closing");
             }
         } finally {
             registrations.remove(r);
-            try {
-                context.ungetService(reference);
-            } catch (IllegalStateException e) {
-                // the impl bundle's context is already invalid: nothing left to release
-            }
         }
     }
 
-    /** Loop thread: puts the dispatcher into the loop's map. */
-    private void adopt(EventLoop loop, Registration r) {
-        Dispatcher d = r.dispatcher();
-        if (r.loop() != loop || r.state() == Registration.State.ADOPTED || r.state() == Registration.State.CLOSED) {
-            return; // moved on, or gone, since this was queued
+    // ------------------------------------------------------------------ handing work to loops
+
+    /**
+     * Wishes {@code r} on the loop that matches it now, unless the one it has still
+     * matches, and queues the work.
+     *
+     * @return what completes once the work is done, or null when nothing changed
+     */
+    private CompletableFuture<Void> place(Registration r) {
+        CompletableFuture<Void> done;
+        synchronized (this) { // the tracker and the configuration thread may both place: count consistently
+            LoopChoice choice = LoopChoice.of(r.property(TARGET), running(), this::served);
+            EventLoop now = r.target();
+            if (now != null && choice.matches(now)) {
+                return null; // still where it belongs
+            }
+            done = r.wish(choice.loop(), choice.mismatch());
         }
-        if (d.isClosed()) {
-            unadopted(r, d + " was closed before the loop could adopt it");
-            return;
+        if (done != null) {
+            kick(r);
         }
-        if (d.channel() == null && d.readinessSource() == null) {
-            unadopted(r, d + " has no socket: call createSocket (then bind and listen, or connect)"
-                    + " before registering it");
-            return;
-        }
-        try {
-            d.addChannel(loop.map());
-            r.state(Registration.State.ADOPTED);
-            LOG.log(Level.INFO, "loop " + loop.name() + " adopted " + d + " (" + r + ")");
-        } catch (RuntimeException e) {
-            unadopted(r, "adoption failed: " + e);
-        }
+        return done;
     }
 
     /**
-     * Loop thread: closes what {@code r}'s dispatcher spawned, then closes the dispatcher
-     * itself, or only takes it out of the map when {@code keep} (the loop is stopping but
-     * the service is still there). A dispatcher that was never adopted (pending, or
-     * unadopted) is closed too when its service goes away: the whiteboard owns every
-     * dispatcher it has seen, and nothing else would ever close its socket.
+     * Queues {@link Adoption#settle} for {@code r} on the loop that holds it, else on its
+     * target, else on any running loop; runs it at once when already on that loop's thread.
+     * A loop that rejects the task has ended (and closed or released what it held): the
+     * next one is tried.
      */
-    private void release(EventLoop loop, Registration r, boolean keep) {
-        if (r.state() != Registration.State.ADOPTED) {
-            boolean neverAdopted = r.state() == Registration.State.PENDING
-                    || r.state() == Registration.State.UNADOPTED;
-            if (keep) {
-                if (r.state() == Registration.State.PENDING) {
-                    r.state(Registration.State.DETACHED);
+    void kick(Registration r) {
+        for (int tries = 0; tries <= loops.size() + 1; tries++) {
+            EventLoop runner = r.runner();
+            if (runner == null) {
+                List<ServedLoop.Member> running = running();
+                runner = running.isEmpty() ? null : running.get(0).loop();
+            }
+            if (runner == null) {
+                if (!r.isGone() || !stopping) {
+                    LOG.log(Level.WARNING, "asyncore whiteboard: no loop runs to settle " + r);
                 }
-            } else if (neverAdopted) {
-                closeUnadopted(r);
+                r.unsettled();
+                return;
             }
-            return;
-        }
-        Dispatcher root = r.dispatcher();
-        closeDescendants(root, loop.map());
-        // A hook that gave its children the default map explicitly still spawned them.
-        closeDescendants(root, ChannelMap.defaultMap());
-        if (keep) {
-            root.delChannel();
-            r.state(Registration.State.DETACHED);
-        } else {
-            closeQuietly(root);
-            r.state(Registration.State.CLOSED);
-        }
-        LOG.log(Level.INFO, "loop " + loop.name() + (keep ? " detached " : " dropped and closed ") + root + " (" + r + ")");
-    }
-
-    /**
-     * Loop thread, between passes: runs one pass that does not wait. The JDK defers closing
-     * the descriptor of a channel registered with a selector until that selector's next
-     * select; a closed listening socket would go on completing handshakes until then. This
-     * pass makes the close real before the service's unregistration returns.
-     */
-    private void releaseClosedSockets(EventLoop loop) {
-        ChannelMap map = loop.map();
-        try {
-            map.poller().poll(map, 0);
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "loop " + loop.name() + ": releasing closed sockets failed", e);
-        }
-    }
-
-    private static void closeDescendants(Dispatcher root, ChannelMap map) {
-        for (Dispatcher d : map.dispatchers()) {
-            if (d != root && descendsFrom(d, root)) {
-                closeQuietly(d);
+            if (runner.inEventLoop()) {
+                adoption.settle(r, runner);
+                return;
             }
-        }
-    }
-
-    private static boolean descendsFrom(Dispatcher d, Dispatcher root) {
-        for (Dispatcher p = d.parent(); p != null; p = p.parent()) {
-            if (p == root) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Closes the dispatcher of a registration no loop serves now. One that a loop served
-     * before (detached when its target stopped matching) may still be registered with
-     * that loop's selector, which frees the descriptor only when its select returns: the
-     * loops are woken for that.
-     */
-    private void closeUnadopted(Registration r) {
-        closeQuietly(r.dispatcher());
-        r.state(Registration.State.CLOSED);
-        for (EventLoop l : loops()) {
+            EventLoop on = runner;
             try {
-                l.execute(NOTHING);
-            } catch (RuntimeException stopped) {
-                // a loop that stops closes its selector, and with it the registration
+                on.execute(() -> adoption.settle(r, on));
+                return;
+            } catch (RejectedExecutionException ended) {
+                r.ended(on);
             }
         }
-    }
-
-    private static void closeQuietly(Dispatcher d) {
-        try {
-            d.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing " + d + " failed", e);
-        }
-        d.delChannel();
+        r.unsettled();
     }
 
     /**
-     * Runs {@code work} on the loop thread and waits, so that when a service is gone its
-     * sockets are closed. A loop that has ended (or does not answer within
-     * {@link OnLoop#WAIT_SECONDS}) no longer runs hooks, so the work then runs here.
+     * Waits for the loop to do the work, up to the bound. Never on a loop thread: a loop
+     * that waited for another could wait for itself.
      */
-    private void onLoop(EventLoop loop, Registration r, Runnable work) {
-        try {
-            OnLoop.call(loop, () -> {
-                work.run();
-                return null;
-            });
+    private void await(Registration r, CompletableFuture<Void> done, String what) {
+        if (done == null || onLoopThread(r)) {
             return;
-        } catch (RejectedExecutionException e) {
-            // the loop has ended: nobody else touches these dispatchers
+        }
+        long started = System.nanoTime();
+        try {
+            done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.log(Level.WARNING, "loop " + loop.name() + " did not answer within " + OnLoop.WAIT_SECONDS
-                    + " s; handling " + r + " on thread " + Thread.currentThread().getName());
+            EventLoop loop = r.runner();
+            LOG.log(Level.WARNING, "loop " + (loop == null ? "?" : loop.name()) + " did not answer within "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms: " + what + " " + r + " (" + r.dispatcher()
+                    + ") stays queued on it; a hook is holding the loop thread");
         } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "whiteboard work for " + r + " failed", e.getCause());
-            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        work.run();
     }
 
-    private void unadopted(Registration r, String why) {
-        r.unadopted(why);
-        LOG.log(Level.WARNING, "asyncore whiteboard: " + r + " (" + r.dispatcher() + ") is not adopted: " + why);
+    private boolean onLoopThread(Registration r) {
+        EventLoop home = r.home();
+        return (home != null && home.inEventLoop()) || loops.stream().anyMatch(m -> m.loop().inEventLoop());
     }
 
-    /**
-     * Where a dispatcher goes: a loop, or why there is none.
-     *
-     * @param loop the chosen loop, or null
-     * @param mismatch why no loop is chosen, or null
-     * @param candidates every loop that matches
-     */
-    private record Choice(EventLoop loop, String mismatch, List<EventLoop> candidates) {
-        boolean matches(EventLoop l) {
-            return candidates.contains(l);
-        }
+    /** The loops that take dispatchers now: listed and not closed. */
+    private List<ServedLoop.Member> running() {
+        return loops.stream().filter(m -> !m.loop().isClosed()).toList();
     }
 
-    /**
-     * The loop for a dispatcher service: the default loop when it has no {@value #TARGET},
-     * else of the loops its filter matches the one serving the fewest registrations.
-     */
-    private Choice choose(ServiceReference<Dispatcher> reference) {
-        List<ServedLoop.Member> running = new ArrayList<>(loops);
-        Object target = reference.getProperty(TARGET);
-        if (target == null) {
-            return running.isEmpty() ? new Choice(null, "no loop is running", List.of())
-                    : new Choice(running.get(0).loop(), null, List.of(running.get(0).loop()));
-        }
-        if (!(target instanceof String text)) {
-            return new Choice(null, TARGET + " must be an LDAP filter string, got " + target.getClass().getName(),
-                    List.of());
-        }
-        Filter filter;
-        try {
-            filter = FrameworkUtil.createFilter(text);
-        } catch (InvalidSyntaxException e) {
-            return new Choice(null, TARGET + " '" + text + "' is not a valid LDAP filter: " + e.getMessage(), List.of());
-        }
-        List<EventLoop> matching = new ArrayList<>();
-        for (ServedLoop.Member m : running) {
-            if (filter.matches(m.properties())) {
-                matching.add(m.loop());
-            }
-        }
-        if (matching.isEmpty()) {
-            return new Choice(null, TARGET + " " + text + " matches no loop (running: "
-                    + running.stream().map(m -> String.valueOf(m.properties().get(LoopConfig.NAME))).toList() + ")",
-                    List.of());
-        }
-        EventLoop least = matching.get(0);
-        long fewest = Long.MAX_VALUE;
-        for (EventLoop l : matching) {
-            long served = registrations.stream().filter(r -> r.loop() == l).count();
-            if (served < fewest) {
-                fewest = served;
-                least = l;
-            }
-        }
-        return new Choice(least, null, matching);
+    /** How many registrations are wished on {@code loop}. */
+    private long served(EventLoop loop) {
+        return registrations.stream().filter(r -> r.target() == loop).count();
     }
 }
