@@ -49,8 +49,8 @@ public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback, A
     /** Loads what opens descriptors once per JVM (the engine's jar, a selector), so it is not counted. */
     static void warmUp() throws IOException {
         ChannelMap map = new ChannelMap("warm-up");
-        map.poller();
-        map.releasePoller();
+        io.asyncore.spi.LoopDriver.open(map);
+        io.asyncore.spi.LoopDriver.release(map);
         Posix.close(Posix.eventfd(0, 0));
         // closing a channel registered with a selector makes the JDK open its one "pre-close" socket
         try (java.nio.channels.Selector selector = java.nio.channels.Selector.open();

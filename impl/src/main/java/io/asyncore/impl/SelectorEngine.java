@@ -4,7 +4,7 @@ import io.asyncore.EventLoop;
 import io.asyncore.impl.jfr.FlightEvents;
 import io.asyncore.spi.Engine;
 import io.asyncore.spi.LoopObserver;
-import io.asyncore.spi.Poller;
+import io.asyncore.spi.ReadinessBackend;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -18,8 +18,8 @@ public final class SelectorEngine implements Engine {
     public SelectorEngine() {}
 
     @Override
-    public Poller openPoller() throws IOException {
-        return new SelectorPoller();
+    public ReadinessBackend openBackend() throws IOException {
+        return new SelectorBackend();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
 import io.asyncore.impl.jmx.LoopMBean;
+import io.asyncore.spi.LoopDriver;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import javax.management.ObjectName;
 /**
  * An {@link EventLoop} on its own thread: passes over its map, and between passes the
  * tasks queued by {@link #execute}. The thread ends after {@link #close()}, once every
- * dispatcher is closed and the selector released.
+ * dispatcher is closed and the backend released. Each pass is the core's, through
+ * {@link LoopDriver}.
  */
 final class SelectorEventLoop implements EventLoop {
 
@@ -55,7 +57,7 @@ final class SelectorEventLoop implements EventLoop {
         }
         SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
         loop.thread.setPriority(priority);
-        loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
+        LoopDriver.open(loop.map); // fail here, on the caller's thread, if no selector can be had
         loop.watchdog = BlockedLoopWatchdog.watch(name, loop.thread, loop.map, blockedThreshold);
         loop.mbean = LoopMBean.register(loop);
         loop.thread.start();
@@ -64,17 +66,14 @@ final class SelectorEventLoop implements EventLoop {
     }
 
     private void run() {
-        ChannelMap.setThreadDefault(map);
-        // Busy from here: tasks queued before the first pass run before any wait, and the
-        // watchdog must see them too (it watches the stamp each wait's end renews).
-        map.timers().endWait();
+        LoopDriver.serve(map); // this thread's map, busy from here for the watchdog
         try {
             while (!closed) {
                 runTasks();
                 if (closed) {
                     break;
                 }
-                map.poller().poll(map, tasks.isEmpty() ? timeoutMillis : 0);
+                LoopDriver.pass(map, tasks.isEmpty() ? timeoutMillis : 0);
             }
         } catch (ExitNow e) {
             LOG.log(Level.INFO, "event loop " + name + " ends: " + e.getMessage());
@@ -85,7 +84,7 @@ final class SelectorEventLoop implements EventLoop {
             runTasks();
             Asyncore.closeAll(map, true);
             map.timers().clear();
-            map.releasePoller();
+            LoopDriver.release(map);
             BlockedLoopWatchdog.Watch w = watchdog;
             if (w != null) {
                 BlockedLoopWatchdog.unwatch(w); // before this thread ends, so close() leaves no thread behind
@@ -149,7 +148,7 @@ final class SelectorEventLoop implements EventLoop {
         if (closed && tasks.remove(task)) {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
-        map.wakePoller(); // never opens a poller the ended loop has released
+        map.wakePoller(); // never opens a backend the ended loop has released
     }
 
     @Override

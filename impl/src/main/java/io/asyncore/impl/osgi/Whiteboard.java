@@ -316,7 +316,7 @@ final class Whiteboard implements ServiceTrackerCustomizer<Dispatcher, Registrat
     private void releaseClosedSockets(EventLoop loop) {
         ChannelMap map = loop.map();
         try {
-            map.poller().poll(map, 0);
+            io.asyncore.spi.LoopDriver.pass(map, 0);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "loop " + loop.name() + ": releasing closed sockets failed", e);
         }
