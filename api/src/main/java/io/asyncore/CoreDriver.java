@@ -1,21 +1,26 @@
 package io.asyncore;
 
 import io.asyncore.spi.LoopDriver;
+import io.asyncore.spi.LoopHooks;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
- * The core's {@link LoopDriver}: lets an engine's event-loop thread reach the pass and the
- * thread's default map, which are package-private so that applications do not see them.
- * Made once, when {@link ChannelMap} is initialised.
+ * The core's {@link LoopDriver}: lets an engine start the core's event loops, or drive a
+ * map's passes itself, through entry points that are package-private so that applications
+ * do not see them. Made once, when {@link ChannelMap} is initialised.
  */
 final class CoreDriver extends LoopDriver {
 
     @Override
+    protected EventLoop startLoop(String name, Duration selectTimeout, int threadPriority, LoopHooks hooks)
+            throws IOException {
+        return LoopThread.start(name, selectTimeout, threadPriority, hooks);
+    }
+
+    @Override
     protected void serveOnThisThread(ChannelMap map) {
-        ChannelMap.setThreadDefault(map);
-        // Busy from here: tasks queued before the first pass run before any wait, and the
-        // watchdog must see them too.
-        map.counters().busyFrom(System.nanoTime());
+        LoopThread.serve(map);
     }
 
     @Override

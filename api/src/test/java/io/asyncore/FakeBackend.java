@@ -25,7 +25,8 @@ final class FakeBackend implements ReadinessBackend {
     final List<Long> waits = new ArrayList<>();
     /** What {@link Registration#interest} answers: settled or not. */
     boolean settles = true;
-    boolean closed;
+    volatile boolean closed;
+    private boolean woken;
 
     /** Reports {@code d} ready for {@code events} in the next wait, after those set before. */
     FakeBackend ready(Dispatcher d, int events) {
@@ -65,8 +66,21 @@ final class FakeBackend implements ReadinessBackend {
     }
 
     @Override
-    public void waitReady(long timeoutMillis, ReadySink sink) {
-        waits.add(timeoutMillis);
+    public void waitReady(long timeoutMillis, ReadySink sink) throws java.io.IOException {
+        synchronized (this) {
+            waits.add(timeoutMillis);
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            // As a real backend: wait until woken or the timeout passed, unless told not to wait.
+            while (timeoutMillis > 0 && ready.isEmpty() && !woken && !closed && deadline - System.nanoTime() > 0) {
+                try {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted in a fake wait");
+                }
+            }
+            woken = false;
+        }
         List<Map.Entry<Dispatcher, Integer>> now = new ArrayList<>(ready.entrySet());
         ready.clear();
         for (Map.Entry<Dispatcher, Integer> e : now) {
@@ -80,13 +94,15 @@ final class FakeBackend implements ReadinessBackend {
     }
 
     @Override
-    public void wakeup() {
-        // nothing waits for real
+    public synchronized void wakeup() {
+        woken = true;
+        notifyAll();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
+        notifyAll();
     }
 
     /** One registration: counts the interest calls and keeps the last events. */

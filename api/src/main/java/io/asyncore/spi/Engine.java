@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A readiness engine: opens the {@link ReadinessBackend}s that the core's passes over
- * {@link io.asyncore.ChannelMap}s wait in, and starts the threads behind {@link EventLoop}s.
+ * {@link io.asyncore.ChannelMap}s and the core's {@link EventLoop}s wait in.
  *
  * <p>Found through {@link java.util.ServiceLoader} on the module path and the class path,
  * or installed explicitly with {@link Engines#install(Engine)} (which is what the OSGi
@@ -25,7 +25,8 @@ public interface Engine {
     ReadinessBackend openBackend() throws IOException;
 
     /**
-     * Starts a loop on a new thread, which serves its map through {@link LoopDriver}.
+     * Starts a loop on a new thread: the core's loop ({@link LoopDriver#start}), which an
+     * engine overrides only to add {@link LoopHooks} (a watchdog, say).
      *
      * @param name the loop's name, also its thread's name
      * @param selectTimeout the longest one wait for readiness may block; tasks and new
@@ -33,7 +34,9 @@ public interface Engine {
      * @return the running loop
      * @throws IOException if the operating system refuses a selector
      */
-    EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException;
+    default EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException {
+        return LoopDriver.start(name, selectTimeout, Thread.NORM_PRIORITY, LoopHooks.NONE);
+    }
 
     /**
      * Who hears of slow handlers, accept pauses and failed hooks in the maps whose

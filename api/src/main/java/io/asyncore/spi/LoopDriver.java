@@ -1,16 +1,20 @@
 package io.asyncore.spi;
 
 import io.asyncore.ChannelMap;
+import io.asyncore.EventLoop;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
- * How an engine's event-loop thread serves its {@link ChannelMap} with the core's pass:
- * the entry points an engine needs that applications must not see on {@link ChannelMap}.
- * The core provides the one implementation; the static methods reach it.
+ * The core's loops for engines: {@link #start} runs an {@link EventLoop} (thread, tasks,
+ * passes) whose only engine parts are the backend and the {@link LoopHooks}; the other
+ * methods let an engine drive a map's passes on a thread of its own. These are the entry
+ * points an engine needs that applications must not see on {@link ChannelMap}. The core
+ * provides the one implementation; the static methods reach it.
  *
- * <p>Threading: {@link #serve}, {@link #pass} and {@link #release} on the loop thread
- * (the thread that called {@link #serve}); {@link #open} on any thread before the loop
- * thread starts.
+ * <p>Threading: {@link #start} and {@link #open} on any thread; {@link #serve},
+ * {@link #pass} and {@link #release} on the loop thread (the thread that called
+ * {@link #serve}).
  */
 public abstract class LoopDriver {
 
@@ -30,6 +34,25 @@ public abstract class LoopDriver {
             }
             core = this;
         }
+    }
+
+    /**
+     * Starts an event loop of the core on a new thread, waiting in a backend of the engine
+     * in use ({@link Engines#get()}).
+     *
+     * @param name the loop's name, also its thread's name
+     * @param selectTimeout the longest one wait may block (positive); tasks and new
+     *     dispatchers wake the loop earlier
+     * @param threadPriority the thread's priority, {@link Thread#MIN_PRIORITY} to
+     *     {@link Thread#MAX_PRIORITY}
+     * @param hooks what the engine adds around the thread, or {@link LoopHooks#NONE}
+     * @return the running loop
+     * @throws IOException if no backend can be opened
+     * @throws IllegalArgumentException if a setting is out of range
+     */
+    public static EventLoop start(String name, Duration selectTimeout, int threadPriority, LoopHooks hooks)
+            throws IOException {
+        return core().startLoop(name, selectTimeout, threadPriority, hooks);
     }
 
     /**
@@ -74,12 +97,34 @@ public abstract class LoopDriver {
         core(map).releaseBackend(map);
     }
 
+    private static LoopDriver core() {
+        LoopDriver c = core;
+        if (c == null) {
+            ChannelMap.defaultMap(); // initialising ChannelMap makes the core's driver
+            c = core;
+        }
+        return c;
+    }
+
     private static LoopDriver core(ChannelMap map) {
         if (map == null) {
             throw new NullPointerException("map is null");
         }
         return core; // made when ChannelMap was initialised, which map proves
     }
+
+    /**
+     * See {@link #start}.
+     *
+     * @param name the name
+     * @param selectTimeout the longest wait
+     * @param threadPriority the priority
+     * @param hooks the engine's hooks
+     * @return the loop
+     * @throws IOException if no backend can be opened
+     */
+    protected abstract EventLoop startLoop(String name, Duration selectTimeout, int threadPriority, LoopHooks hooks)
+            throws IOException;
 
     /**
      * See {@link #serve}.

@@ -147,7 +147,7 @@ class EventLoopTest {
     @Test
     void aFailingTaskIsLoggedAndTheLoopGoesOn() throws Exception {
         loop = EventLoop.start("core-test-failing-task");
-        try (LogCapture log = LogCapture.of("io.asyncore.impl.SelectorEventLoop")) {
+        try (LogCapture log = LogCapture.of("io.asyncore.LoopThread")) {
             loop.execute(() -> {
                 throw new IllegalStateException("task failed");
             });
