@@ -16,9 +16,5 @@ module io.asyncore.api {
     exports io.asyncore.spi;
     exports io.asyncore.tls;
 
-    // Lets the engine keep its per-dispatcher state in Dispatcher.engineStamp and
-    // engineChannel (private fields read through VarHandles), so a pass skips unchanged ones.
-    opens io.asyncore to io.asyncore.impl;
-
     uses io.asyncore.spi.Engine;
 }

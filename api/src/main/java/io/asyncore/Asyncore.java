@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * Python's module-level functions: {@code loop}, {@code poll}, {@code close_all}, and the
- * event helpers {@code read}, {@code write}, {@code _exception}, {@code readwrite} that
- * engines use to deliver events with Python's error handling.
+ * event helpers {@code read}, {@code write}, {@code _exception}, {@code readwrite} with
+ * which a pass delivers events with Python's error handling.
  *
  * <p>{@code usePoll} chooses between Python's two dispatch modes; both wait in the same
  * JDK selector (epoll on Linux), and differ, as in Python, in what a pass delivers:
@@ -123,7 +123,7 @@ public final class Asyncore {
             }
         } finally {
             if (m.isEmpty()) {
-                m.releasePoller();
+                m.releaseBackend();
             }
         }
     }
@@ -170,7 +170,7 @@ public final class Asyncore {
         assert map.isLoopThread() : map + " is served by another thread";
         boolean entered = map.enterPass();
         try {
-            map.poller().poll(map, millis, usePoll);
+            map.pass().run(millis, usePoll);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("waiting for readiness failed on " + map, e);
         } finally {
@@ -197,7 +197,7 @@ public final class Asyncore {
 
     /**
      * Python's {@code close_all(map, ignore_all)}: closes every dispatcher in {@code map},
-     * then empties it, cancels its timers and releases its poller.
+     * then empties it, cancels its timers and releases its readiness backend.
      *
      * @param map the map, null for the default map
      * @param ignoreAll whether to ignore every exception from {@code close()}; otherwise
@@ -224,7 +224,7 @@ public final class Asyncore {
             d.delChannel();
         }
         // What joined while they closed (a TLS connection's closing exchange, say) closes
-        // too, so nothing outlives the map's poller.
+        // too, so nothing outlives the map's backend.
         for (Dispatcher d : m.dispatchers()) {
             try {
                 d.close();
@@ -234,7 +234,7 @@ public final class Asyncore {
             d.delChannel();
         }
         m.timers().clear();
-        m.releasePoller();
+        m.releaseBackend();
         if (first != null) {
             throw first;
         }
@@ -389,13 +389,11 @@ public final class Asyncore {
 
     /**
      * Routes an exception from one of {@code d}'s hooks (including {@code readable()} and
-     * {@code writable()}) to {@code d} alone: Python's {@code handle_error} path. Engines
-     * call this; it never throws but {@link ExitNow} and {@link VirtualMachineError}.
-     *
-     * @param d the dispatcher whose hook threw
-     * @param error what it threw
+     * {@code writable()}) to {@code d} alone: Python's {@code handle_error} path, with a
+     * disconnect turned into {@code handleClose()}. Never throws but {@link ExitNow} and
+     * {@link VirtualMachineError}.
      */
-    public static void fail(Dispatcher d, Throwable error) {
+    static void fail(Dispatcher d, Throwable error) {
         if (error instanceof ExitNow exit) {
             throw exit;
         }

@@ -3,7 +3,6 @@ package io.asyncore;
 import io.asyncore.spi.Engine;
 import io.asyncore.spi.Engines;
 import io.asyncore.spi.LoopCounters;
-import io.asyncore.spi.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,20 +21,25 @@ import java.util.List;
  * in select mode delivers in that order.
  *
  * <p>Threading: adding and removing are thread-safe; a dispatcher added from another
- * thread wakes a waiting pass and takes part from the next one. Each map lazily owns
- * the {@link Poller} that waits for its channels.
+ * thread wakes a waiting pass and takes part from the next one. Each map lazily opens
+ * the engine's {@link io.asyncore.spi.ReadinessBackend} that its passes wait in, and
+ * releases it when {@link Asyncore#closeAll} or the end of a loop empties it.
  */
 public final class ChannelMap {
 
     private static final ChannelMap DEFAULT = new ChannelMap("socket_map");
     private static final ThreadLocal<ChannelMap> THREAD_DEFAULT = new ThreadLocal<>();
 
+    static {
+        new CoreDriver(); // how engines' event loops reach the package-private entry points
+    }
+
     private final String name;
     // Insertion order: a removed member leaves a hole (null) that snapshot() closes.
     private Dispatcher[] members = new Dispatcher[16];
     private int size; // slots used, holes included
     private int holes;
-    private volatile Poller poller;
+    private volatile Pass pass;
     private final TimerQueue timers = new TimerQueue(this);
     private final LoopCounters counters = new LoopCounters();
     // The event loop thread that owns this map, or the thread running a pass over it now;
@@ -67,12 +71,11 @@ public final class ChannelMap {
 
     /**
      * Makes {@code map} the map that dispatchers made on this thread without a map join,
-     * instead of {@link #defaultMap()}. Engines call this on an {@link EventLoop}'s
-     * thread; null restores the default.
-     *
-     * @param map the map for this thread, or null
+     * instead of {@link #defaultMap()}, and this thread the one that serves it. Called on
+     * an {@link EventLoop}'s thread (through {@link io.asyncore.spi.LoopDriver#serve});
+     * null restores the default.
      */
-    public static void setThreadDefault(ChannelMap map) {
+    static void setThreadDefault(ChannelMap map) {
         if (map == null) {
             ChannelMap previous = THREAD_DEFAULT.get();
             if (previous != null && previous.loopThread == Thread.currentThread()) {
@@ -145,7 +148,7 @@ public final class ChannelMap {
     }
 
     /**
-     * Whether {@code dispatcher} is in this map and open to events. Engines serve only
+     * Whether {@code dispatcher} is in this map and open to events. A pass serves only
      * the dispatchers this answers true for. While the dispatcher's
      * {@link Dispatcher#connect} runs (on whatever thread), this answers false: a connect
      * that completes at once runs {@code handleConnect} there, and the loop must not serve
@@ -175,13 +178,10 @@ public final class ChannelMap {
 
     /**
      * Copies the members, in the order they joined, into {@code reuse} (or a larger new
-     * array) followed by a null, for engines that must not allocate per pass. Until the
-     * next snapshot, {@link #position} of a member is its index in the copy.
-     *
-     * @param reuse the array of the previous pass, or null
-     * @return an array holding the members from index 0, then null
+     * array) followed by a null, so that a pass allocates nothing. Until the next
+     * snapshot, {@link #position} of a member is its index in the copy.
      */
-    public synchronized Dispatcher[] snapshot(Dispatcher[] reuse) {
+    synchronized Dispatcher[] snapshot(Dispatcher[] reuse) {
         compact();
         Dispatcher[] into = reuse;
         if (into == null || into.length <= size) {
@@ -193,25 +193,24 @@ public final class ChannelMap {
     }
 
     /**
-     * The poller that waits for this map's channels, opened on first use.
+     * The pass over this map, with the backend it waits in, opened on first use.
      *
-     * @return the poller
-     * @throws UncheckedIOException if the engine cannot open one
+     * @throws UncheckedIOException if the engine cannot open a backend
      */
-    public Poller poller() {
-        Poller p = poller;
+    Pass pass() {
+        Pass p = pass;
         if (p == null) {
             synchronized (this) {
-                p = poller;
+                p = pass;
                 if (p == null) {
                     try {
                         Engine engine = Engines.get();
-                        p = engine.openPoller();
+                        p = new Pass(this, engine.openBackend());
                         counters.observe(engine.observer());
                     } catch (IOException e) {
-                        throw new UncheckedIOException("cannot open a poller for " + this, e);
+                        throw new UncheckedIOException("cannot open a readiness backend for " + this, e);
                     }
-                    poller = p;
+                    pass = p;
                 }
             }
         }
@@ -239,26 +238,26 @@ public final class ChannelMap {
     }
 
     /**
-     * Wakes a pass that waits on this map's poller, if it has one; never opens one (so an
-     * {@link EventLoop} that has ended and released its poller is not given a new one).
+     * Wakes a pass that waits over this map, if a backend is open; never opens one (so an
+     * {@link EventLoop} that has ended and released its backend is not given a new one).
      * Thread-safe.
      */
     public void wakePoller() {
-        Poller p = poller;
+        Pass p = pass;
         if (p != null) {
             p.wakeup();
         }
     }
 
     /**
-     * Closes this map's poller, if any, so an unused map holds no operating-system
+     * Closes this map's backend, if any, so an unused map holds no operating-system
      * resources; the next pass opens a new one.
      */
-    public void releasePoller() {
-        Poller p;
+    void releaseBackend() {
+        Pass p;
         synchronized (this) {
-            p = poller;
-            poller = null;
+            p = pass;
+            pass = null;
         }
         if (p != null) {
             p.close();
@@ -267,13 +266,10 @@ public final class ChannelMap {
 
     /**
      * Where {@code dispatcher} stands in the map's order: its index in the last
-     * {@link #snapshot} while it stayed a member, or a larger index if it joined since.
-     * Engines use it to deliver in map order without allocating.
-     *
-     * @param dispatcher a dispatcher
-     * @return its position, or -1 if it is not a member
+     * {@link #snapshot} while it stayed a member, or a larger index if it joined since,
+     * or -1 if it is not a member. Select mode delivers in this order.
      */
-    public synchronized int position(Dispatcher dispatcher) {
+    synchronized int position(Dispatcher dispatcher) {
         return dispatcher.owner == this ? dispatcher.mapIndex : -1;
     }
 
@@ -313,7 +309,7 @@ public final class ChannelMap {
         dispatcher.mapIndex = size;
         members[size++] = dispatcher;
         dispatcher.owner = this;
-        Poller p = poller;
+        Pass p = pass;
         if (p != null) {
             p.wakeup();
         }

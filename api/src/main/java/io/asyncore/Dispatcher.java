@@ -93,14 +93,12 @@ public abstract class Dispatcher {
     // connection meanwhile; ChannelMap.contains answers false until connect() returns.
     volatile boolean standingAside;
 
-    // The engine's per-dispatcher state: what the selector engine last set up for this
-    // dispatcher (its answers and channel), so that a pass over many idle channels touches
-    // nothing but the dispatchers. Loop thread only; the engine reaches these with
-    // VarHandles, which module-info opens this package to io.asyncore.impl for.
-    @SuppressWarnings("unused")
-    private int engineStamp;
-    @SuppressWarnings("unused")
-    private Object engineChannel;
+    // The pass's per-dispatcher state (see Pass): the backend's registration of the channel
+    // or readiness source registeredFor, and the answers last given to it, so that a pass
+    // over many idle channels touches nothing but the dispatchers. Loop thread only.
+    io.asyncore.spi.Registration registration;
+    Object registeredFor;
+    int passStamp;
 
     // Reliability state, made on first use so plain dispatchers carry two null fields.
     private Timeouts timeouts;
@@ -301,22 +299,16 @@ public abstract class Dispatcher {
     }
 
     /**
-     * For engines, every pass: {@link #readable()}, adjusted by the {@link StreamLayer}
-     * if one is installed (which may need to read for itself, or hold events back).
-     *
-     * @return whether to wait for read readiness
+     * For the pass: {@link #readable()}, adjusted by the {@link StreamLayer} if one is
+     * installed (which may need to read for itself, or hold events back).
      */
-    public final boolean pollReadable() {
+    final boolean pollReadable() {
         boolean read = readable();
         return layer == null ? read : layer.wantsRead(read);
     }
 
-    /**
-     * For engines, every pass: {@link #writable()}, adjusted by the {@link StreamLayer}.
-     *
-     * @return whether to wait for write readiness
-     */
-    public final boolean pollWritable() {
+    /** For the pass: {@link #writable()}, adjusted by the {@link StreamLayer}. */
+    final boolean pollWritable() {
         boolean write = writable();
         return layer == null ? write : layer.wantsWrite(write);
     }

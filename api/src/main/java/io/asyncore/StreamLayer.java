@@ -47,6 +47,18 @@ public abstract class StreamLayer {
     }
 
     /**
+     * Routes a failure of the layer's own work (a timer, a step run outside the
+     * dispatcher's hooks) to the dispatcher as a failed hook's would go: a disconnect to
+     * {@code handleClose()}, anything else to {@code handleError}. Loop thread.
+     *
+     * @param error what failed
+     * @throws ExitNow if {@code error} is one (so is a {@link VirtualMachineError})
+     */
+    protected final void fail(Throwable error) {
+        Asyncore.fail(dispatcher, error);
+    }
+
+    /**
      * Reads for {@link Dispatcher#recv}: what the layer has for the dispatcher.
      *
      * @param dst where to put the bytes

@@ -22,10 +22,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * task keeps its schedule); {@link ExitNow} and {@link VirtualMachineError} propagate
  * out of the pass like any hook's.
  *
- * <p>Engines call {@link #waitMillis}, {@link #runDue} once per pass; these also record
- * when the pass stopped waiting, which a blocked-loop watchdog reads through
- * {@link #busySinceNanos()}. Implementation: a binary heap ordered by deadline then by
- * scheduling order, with O(log n) cancel, so closed dispatchers leave no dead entries.
+ * <p>Implementation: a binary heap ordered by deadline then by scheduling order, with
+ * O(log n) cancel, so closed dispatchers leave no dead entries.
  */
 @ProviderType
 public final class TimerQueue {
@@ -34,9 +32,9 @@ public final class TimerQueue {
 
     private final ChannelMap map;
     private LoopTimer[] heap = new LoopTimer[16];
-    private int size;
+    // Written under the lock; volatile so that a pass finds no timer without taking it.
+    private volatile int size;
     private long sequence;
-    private volatile long busySince;
 
     TimerQueue(ChannelMap map) {
         this.map = map;
@@ -111,18 +109,13 @@ public final class TimerQueue {
     }
 
     /**
-     * For engines, just before a pass waits: the wait to use, which is
-     * {@code timeoutMillis} shortened to the next deadline (rounded up to a whole
-     * millisecond so a pass never wakes just before its timer). Marks the loop idle for
-     * {@link #busySinceNanos()}.
-     *
-     * @param timeoutMillis the loop's own timeout; 0 means do not wait
-     * @return the wait in milliseconds, 0 when a timer is already due
+     * For the pass, just before it waits: the wait to use, which is {@code timeoutMillis}
+     * (0: do not wait) shortened to the next deadline, rounded up to a whole millisecond so
+     * a pass never wakes just before its timer; 0 when a timer is already due.
      */
-    public long waitMillis(long timeoutMillis) {
-        busySince = 0;
-        if (timeoutMillis == 0) {
-            return 0;
+    long waitMillis(long timeoutMillis) {
+        if (timeoutMillis == 0 || size == 0) {
+            return timeoutMillis;
         }
         long deadline;
         synchronized (this) {
@@ -140,33 +133,14 @@ public final class TimerQueue {
     }
 
     /**
-     * For engines, just after a pass stopped waiting: records the time for
-     * {@link #busySinceNanos()}.
+     * For the pass, once on the loop thread: runs every timer whose deadline has come.
+     * Timers scheduled by these tasks wait for the next pass, so one pass is bounded.
+     * Returns how many tasks ran; throws {@link ExitNow} when a task throws it.
      */
-    public void endWait() {
-        long now = System.nanoTime();
-        busySince = now == 0 ? 1 : now;
-    }
-
-    /**
-     * When the loop last stopped waiting, in {@link System#nanoTime()} terms, or 0 while it
-     * waits (or never ran). A watchdog compares this with the time now to find a handler
-     * that holds the loop thread.
-     *
-     * @return the time, or 0
-     */
-    public long busySinceNanos() {
-        return busySince;
-    }
-
-    /**
-     * For engines, once per pass on the loop thread: runs every timer whose deadline has
-     * come. Timers scheduled by these tasks wait for the next pass, so one pass is bounded.
-     *
-     * @return how many tasks ran
-     * @throws ExitNow when a task throws it
-     */
-    public int runDue() {
+    int runDue() {
+        if (size == 0) {
+            return 0; // no clock read for a map without timers
+        }
         long now = System.nanoTime();
         long lastSequence;
         synchronized (this) {

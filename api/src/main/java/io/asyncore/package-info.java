@@ -13,7 +13,7 @@
  * {@link io.asyncore.EventLoop#execute(Runnable)} and by adding dispatchers.
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package io.asyncore;
 
 import org.osgi.annotation.bundle.Export;

@@ -64,6 +64,8 @@ public final class LoopCounters {
     /** The dispatcher whose hook runs now (outermost delivery), for the watchdog. */
     private Dispatcher running;
     private volatile LoopObserver observer;
+    /** When the loop last stopped waiting (nanoTime), 0 while it waits; for the watchdog. */
+    private volatile long busySince;
 
     /** Counters at zero, for a new map. */
     public LoopCounters() {}
@@ -329,6 +331,32 @@ public final class LoopCounters {
      */
     public void observe(LoopObserver observer) {
         this.observer = observer;
+    }
+
+    /** The loop starts to wait for readiness: it is idle until {@link #busyFrom}. Loop thread. */
+    public void idle() {
+        busySince = 0;
+    }
+
+    /**
+     * The loop stopped waiting at {@code nanoTime} and runs handlers, tasks or timers. Loop
+     * thread.
+     *
+     * @param nanoTime the {@link System#nanoTime()} at which it woke
+     */
+    public void busyFrom(long nanoTime) {
+        busySince = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    /**
+     * When the loop last stopped waiting, in {@link System#nanoTime()} terms, or 0 while it
+     * waits (or never ran). A watchdog compares this with the time now to find a handler
+     * that holds the loop thread. Any thread.
+     *
+     * @return the time, or 0
+     */
+    public long busySinceNanos() {
+        return busySince;
     }
 
     /**

@@ -6,9 +6,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Readiness for a dispatcher whose channel the JDK selector cannot watch (a raw Unix
  * file descriptor, say). A dispatcher returns one from
- * {@link Dispatcher#readinessSource()}; the engine then asks it instead of the selector.
+ * {@link Dispatcher#readinessSource()}; the core registers it with the map's
+ * {@link ReadinessBackend} as it registers a channel.
  *
- * <p>Threading: the engine calls {@link #interest} and {@link #takeReady()} only on the
+ * <p>Threading: the backend calls {@link #interest} and {@link #takeReady()} only on the
  * loop thread. The source may detect readiness on any thread and reports it through the
  * {@link Waker}, which is thread-safe and wakes the loop; user code still runs only on
  * the loop thread.

@@ -502,7 +502,7 @@ public final class TlsLayer extends StreamLayer {
                 }
             }
         } catch (Throwable e) {
-            Asyncore.fail(d, e);
+            fail(e);
         }
     }
 
@@ -510,7 +510,7 @@ public final class TlsLayer extends StreamLayer {
         handshakeTimer = null;
         Dispatcher d = dispatcher();
         if (phase == Phase.HANDSHAKING && !d.isClosed()) {
-            Asyncore.fail(d, new SSLHandshakeException("TLS handshake timed out after "
+            fail(new SSLHandshakeException("TLS handshake timed out after "
                     + config.handshakeTimeout().toMillis() + " ms"));
         }
     }
@@ -570,7 +570,7 @@ public final class TlsLayer extends StreamLayer {
         try {
             readable = d.readable();
         } catch (Throwable e) {
-            Asyncore.fail(d, e);
+            fail(e);
             return;
         }
         if (readable) { // else the pass that finds it readable again kicks

@@ -28,8 +28,8 @@ public final class FdLeakCheck extends NoLeaks {
     protected void warmUp() throws IOException {
         super.warmUp();
         ChannelMap map = new ChannelMap("warm-up");
-        map.poller();
-        map.releasePoller();
+        io.asyncore.spi.LoopDriver.open(map);
+        io.asyncore.spi.LoopDriver.release(map);
         Posix.close(Posix.eventfd(0, 0));
         // @TempDir names come from SecureRandom, which keeps /dev/random and /dev/urandom open
         Files.delete(Files.createTempDirectory("warm-up"));

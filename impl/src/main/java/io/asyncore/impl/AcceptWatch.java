@@ -1,8 +1,8 @@
 package io.asyncore.impl;
 
 import io.asyncore.Asyncore;
-import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.spi.ReadySink;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -36,7 +36,8 @@ final class AcceptWatch {
     private int listeners;
     private int tracked;
     private int since;
-    private ChannelMap current;
+    private boolean extraRound;
+    private ReadySink current;
 
     /**
      * Mirrors a listener's interest, as the pass just set it on the main selector.
@@ -59,7 +60,9 @@ final class AcceptWatch {
                     tracked++;
                 }
             } else if (key.isValid()) {
-                tracked++; // a live listener this selector holds
+                if (!extraRound) {
+                    tracked++; // a live listener this selector holds, counted once per pass
+                }
                 key.attach(d);
                 if (key.interestOps() != ops) {
                     key.interestOps(ops);
@@ -70,13 +73,13 @@ final class AcceptWatch {
         }
     }
 
-    /** One event was delivered in the pass over {@code map}: serve ready listeners now and then. */
-    void delivered(ChannelMap map) {
+    /** One event was delivered through {@code sink}: serve ready listeners now and then. */
+    void delivered(ReadySink sink) {
         if (listeners == 0 || ++since < EVERY) {
             return;
         }
         since = 0;
-        current = map;
+        current = sink;
         try {
             selector.selectNow(onReady);
         } catch (IOException | RuntimeException e) {
@@ -86,7 +89,7 @@ final class AcceptWatch {
         }
     }
 
-    /** A pass begins: count its events and the listeners it tracks afresh. */
+    /** The pass's wait ended: the next one counts its events and listeners afresh. */
     void passStarts() {
         since = 0;
         tracked = 0;
@@ -114,12 +117,17 @@ final class AcceptWatch {
         listeners = selector.keys().size();
     }
 
+    /** Extra rounds of a pass ask listeners again; they are counted in the pass already. */
+    void extraRound(boolean on) {
+        extraRound = on;
+    }
+
     private void onReady(SelectionKey key) {
         Dispatcher d = (Dispatcher) key.attachment();
-        if (!current.contains(d) || key.channel() != d.channel() || d.isAcceptPaused()) {
+        if (key.channel() != d.channel() || d.isAcceptPaused()) {
             return;
         }
-        Asyncore.readwrite(d, Asyncore.POLLIN);
+        current.ready(d, Asyncore.POLLIN); // the pass checks it is still a member
     }
 
     private Selector selector() {

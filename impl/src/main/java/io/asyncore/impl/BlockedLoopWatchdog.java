@@ -2,7 +2,6 @@ package io.asyncore.impl;
 
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
-import io.asyncore.TimerQueue;
 import io.asyncore.impl.jfr.FlightEvents;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * Finds a handler that holds an event loop's thread too long, as Vert.x's blocked-thread
  * checker does. One daemon thread, {@value #THREAD_NAME}, watches every loop of the JVM:
  * it runs while at least one loop is watched, wakes every quarter of the smallest
- * threshold and compares now with each loop's {@link TimerQueue#busySinceNanos()}, the
+ * threshold and compares now with each loop's {@link io.asyncore.spi.LoopCounters#busySinceNanos()}, the
  * time the loop thread last stopped waiting for readiness (written once per pass, so the
  * loop pays nothing per event). A pass busy for longer than the threshold is reported
  * once: a WARNING with the loop thread's stack naming the dispatcher whose hook runs, a
@@ -137,8 +136,7 @@ final class BlockedLoopWatchdog implements Runnable {
     }
 
     private static void check(Watch w) {
-        TimerQueue clock = w.map.timers();
-        long since = clock.busySinceNanos();
+        long since = w.map.counters().busySinceNanos();
         if (since == 0 || since == w.reported) {
             return;
         }

@@ -1,17 +1,18 @@
 package io.asyncore.impl;
 
-import io.asyncore.Asyncore;
-import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.spi.ReadinessSource;
+import io.asyncore.spi.ReadySink;
+import io.asyncore.spi.Registration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The dispatchers whose {@link ReadinessSource} reported readiness (raw file descriptors
- * the selector cannot watch), queued from any thread and delivered on the loop thread.
+ * The readiness sources (raw file descriptors the selector cannot watch) registered with
+ * a {@link SelectorBackend}: a source reports readiness from any thread into a queue that
+ * wakes the selector, and the wait drains the queue on the loop thread.
  *
- * <p>Threading: {@link #waker()}'s {@code ready} from any thread (it wakes the poller);
- * {@link #drain} on the loop thread only.
+ * <p>Threading: {@link #waker()}'s {@code ready} from any thread; the rest on the loop
+ * thread.
  */
 final class ReadySources {
 
@@ -31,21 +32,24 @@ final class ReadySources {
         return waker;
     }
 
+    /** Registers {@code source}: its interest is passed on every pass (sources keep it cheap). */
+    Registration register(ReadinessSource source) {
+        return new SourceRegistration(source);
+    }
+
     /** Whether no source has reported since the last {@link #drain}. */
     boolean isEmpty() {
         return ready.isEmpty();
     }
 
     /**
-     * Takes every reported source's events: delivered at once through
-     * {@link Asyncore#readwrite} in poll mode ({@code selectMode} null), recorded for the
-     * select-mode phases otherwise (or, for a dispatcher the pass's snapshot does not
-     * hold, delivered at once too).
+     * Takes every reported source's events and reports them to {@code sink}; none are
+     * taken for a dispatcher the pass no longer serves.
      */
-    void drain(ChannelMap map, SelectModeDelivery selectMode) {
+    void drain(ReadySink sink) {
         Dispatcher d;
         while ((d = ready.poll()) != null) {
-            if (!map.contains(d)) {
+            if (!sink.serves(d)) {
                 continue;
             }
             ReadinessSource source = d.readinessSource();
@@ -53,16 +57,42 @@ final class ReadySources {
             try {
                 flags = source == null ? 0 : source.takeReady();
             } catch (Throwable e) {
-                Asyncore.fail(d, e);
+                sink.failed(d, e);
                 continue;
             }
-            if (flags == 0) {
-                continue;
+            if (flags != 0) {
+                sink.ready(d, flags);
             }
-            // taken events cannot be asked for again: unless recorded, deliver them now
-            if (selectMode == null || !selectMode.record(map, d, null, flags)) {
-                Asyncore.readwrite(d, flags);
+        }
+    }
+
+    /** One source: the pass's answers go to it every pass, as its contract says. */
+    private final class SourceRegistration implements Registration {
+
+        private final ReadinessSource source;
+        private volatile boolean cancelled;
+
+        SourceRegistration(ReadinessSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public boolean interest(int events) {
+            if (!cancelled) {
+                source.interest((events & io.asyncore.Asyncore.POLLIN) != 0,
+                        (events & io.asyncore.Asyncore.POLLOUT) != 0, waker);
             }
+            return false; // asked every pass: the source decides what is cheap
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !cancelled;
         }
     }
 }

@@ -3,8 +3,9 @@ package io.asyncore.impl;
 import io.asyncore.EventLoop;
 import io.asyncore.impl.jfr.FlightEvents;
 import io.asyncore.spi.Engine;
+import io.asyncore.spi.LoopDriver;
 import io.asyncore.spi.LoopObserver;
-import io.asyncore.spi.Poller;
+import io.asyncore.spi.ReadinessBackend;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -18,13 +19,13 @@ public final class SelectorEngine implements Engine {
     public SelectorEngine() {}
 
     @Override
-    public Poller openPoller() throws IOException {
-        return new SelectorPoller();
+    public ReadinessBackend openBackend() throws IOException {
+        return new SelectorBackend();
     }
 
     @Override
     public EventLoop startEventLoop(String name, Duration selectTimeout) throws IOException {
-        return SelectorEventLoop.start(name, selectTimeout, BlockedLoopWatchdog.threshold(), Thread.NORM_PRIORITY);
+        return LoopDriver.start(name, selectTimeout, Thread.NORM_PRIORITY, new LoopExtras(BlockedLoopWatchdog.threshold()));
     }
 
     /**
@@ -44,8 +45,11 @@ public final class SelectorEngine implements Engine {
      */
     public EventLoop startEventLoop(String name, Duration selectTimeout, Duration blockedThreshold,
             int threadPriority) throws IOException {
-        return SelectorEventLoop.start(name, selectTimeout,
-                blockedThreshold == null ? BlockedLoopWatchdog.threshold() : blockedThreshold, threadPriority);
+        Duration threshold = blockedThreshold == null ? BlockedLoopWatchdog.threshold() : blockedThreshold;
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("blocked-loop threshold must be 0 or more, got " + blockedThreshold);
+        }
+        return LoopDriver.start(name, selectTimeout, threadPriority, new LoopExtras(threshold));
     }
 
     /** Flight recorder events for slow handlers, accept pauses and failed hooks. */

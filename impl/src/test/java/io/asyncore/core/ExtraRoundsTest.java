@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Extra event rounds in one poll-mode pass (SelectorPoller, maps of 512 members and more): a pass
+ * Extra event rounds in one poll-mode pass (the core's Pass, maps of 512 members and more): a pass
  * may deliver a dispatcher more than one read, but each only after a fresh
  * {@code readable()} that answered true, and never after one that answered false even
  * though its socket still holds data. Smaller maps keep Python's one select per pass.

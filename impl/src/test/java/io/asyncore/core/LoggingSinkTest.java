@@ -59,8 +59,8 @@ class LoggingSinkTest {
         }
         assertEquals("io.asyncore.Dispatcher INFO log: to the sink", sink.lines.get(0));
         assertEquals("io.asyncore.Dispatcher INFO debug-type: debugging", sink.lines.get(1));
-        assertTrue(sink.lines.contains("io.asyncore.impl.SelectorEventLoop INFO event loop sink-loop started"), sink.lines.toString());
-        assertTrue(sink.lines.contains("io.asyncore.impl.SelectorEventLoop INFO event loop sink-loop stopped"), sink.lines.toString());
+        assertTrue(sink.lines.contains("io.asyncore.LoopThread INFO event loop sink-loop started"), sink.lines.toString());
+        assertTrue(sink.lines.contains("io.asyncore.LoopThread INFO event loop sink-loop stopped"), sink.lines.toString());
         assertEquals(4, sink.lines.size(), sink.lines.toString());
     }
 }

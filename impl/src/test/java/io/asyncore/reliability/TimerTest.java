@@ -38,6 +38,17 @@ class TimerTest {
     }
 
     /** A loop whose select would wait a minute: only the timer's deadline can end the wait early. */
+    /**
+     * Runs the due timers of {@code map} with one pass that does not wait, as a loop's pass
+     * would, and returns how many ran.
+     */
+    private static int runDue(ChannelMap map) throws java.io.IOException {
+        long before = map.counters().timersRun();
+        io.asyncore.spi.LoopDriver.pass(map, 0);
+        io.asyncore.spi.LoopDriver.release(map);
+        return (int) (map.counters().timersRun() - before);
+    }
+
     private static EventLoop slowLoop(String name) throws Exception {
         return Engines.get().startEventLoop(name, Duration.ofSeconds(60));
     }
@@ -106,12 +117,12 @@ class TimerTest {
         map.timers().schedule(Duration.ofMillis(20), () -> order.add(2));
         map.timers().schedule(Duration.ofMillis(20), () -> order.add(22)); // same deadline: FIFO
         Thread.sleep(60);
-        assertEquals(4, map.timers().runDue());
+        assertEquals(4, runDue(map));
         assertEquals(List.of(1, 2, 22, 3), order);
     }
 
     @Test
-    void theHeapKeepsDeadlineOrderThroughRandomCancels() {
+    void theHeapKeepsDeadlineOrderThroughRandomCancels() throws Exception {
         ChannelMap map = new ChannelMap("heap");
         java.util.Random random = new java.util.Random(5);
         int n = 5000;
@@ -133,7 +144,7 @@ class TimerTest {
             }
         }
         assertEquals(n - cancelled, map.timers().size());
-        assertEquals(n - cancelled, map.timers().runDue());
+        assertEquals(n - cancelled, runDue(map));
         List<Long> expected = new ArrayList<>();
         for (long o : offsets) {
             if (o != Long.MIN_VALUE) {
@@ -168,7 +179,7 @@ class TimerTest {
     }
 
     @Test
-    void timerScheduledByATimerWaitsForTheNextPass() {
+    void timerScheduledByATimerWaitsForTheNextPass() throws Exception {
         ChannelMap map = new ChannelMap("nested");
         AtomicInteger runs = new AtomicInteger();
         Runnable[] self = new Runnable[1];
@@ -177,8 +188,8 @@ class TimerTest {
             map.timers().schedule(Duration.ZERO, self[0]); // would spin forever if run in the same pass
         };
         map.timers().schedule(Duration.ZERO, self[0]);
-        assertEquals(1, map.timers().runDue());
-        assertEquals(1, map.timers().runDue());
+        assertEquals(1, runDue(map));
+        assertEquals(1, runDue(map));
         assertEquals(2, runs.get());
         map.timers().clear();
     }

@@ -1,8 +1,5 @@
-package io.asyncore.impl;
+package io.asyncore;
 
-import io.asyncore.Asyncore;
-import io.asyncore.ChannelMap;
-import io.asyncore.Dispatcher;
 import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 
@@ -12,15 +9,15 @@ import java.util.Arrays;
  * {@link Asyncore#write} for every writable one, then {@link Asyncore#exception}, as
  * Python's {@code poll()} walks the three lists {@code select.select} returned.
  *
- * <p>The selector reports keys in its own order, so each ready dispatcher is recorded at
- * its {@link ChannelMap#position} in the pass's snapshot, and the phases walk the
- * snapshot. As in Python, a dispatcher that left the map earlier in the pass (or got a
- * new socket) gets nothing more. One not where the snapshot has it is not recorded: the
- * selector, being level-triggered, reports it again next pass, and a readiness source's
- * events, already taken, are delivered at once instead. Allocation-free
- * once the arrays have grown to the map's size.
+ * <p>The backend reports ready dispatchers in its own order, so each is recorded at its
+ * {@link ChannelMap#position} in the pass's snapshot, and the phases walk the snapshot.
+ * As in Python, a dispatcher that left the map earlier in the pass (or got a new socket)
+ * gets nothing more. One not where the snapshot has it is not recorded: a channel, being
+ * level-triggered, is reported again next pass, and a readiness source's events, already
+ * taken, are delivered at once instead (see {@link Pass}). Allocation-free once the arrays
+ * have grown to the map's size.
  *
- * <p>Threading: loop thread only, within one {@link SelectorPoller} pass.
+ * <p>Threading: loop thread only, within one {@link Pass}.
  */
 final class SelectModeDelivery {
 

@@ -1,37 +1,31 @@
-package io.asyncore.impl;
+package io.asyncore;
 
-import io.asyncore.Asyncore;
-import io.asyncore.ChannelMap;
-import io.asyncore.Dispatcher;
-import io.asyncore.EventLoop;
-import io.asyncore.ExitNow;
-import io.asyncore.impl.jmx.LoopMBean;
+import io.asyncore.spi.LoopHooks;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import javax.management.ObjectName;
 
 /**
  * An {@link EventLoop} on its own thread: passes over its map, and between passes the
  * tasks queued by {@link #execute}. The thread ends after {@link #close()}, once every
- * dispatcher is closed and the selector released.
+ * dispatcher is closed and the backend released. The engine supplies the backend and,
+ * through {@link LoopHooks}, what it adds around the thread (a watchdog, a management bean).
  */
-final class SelectorEventLoop implements EventLoop {
+final class LoopThread implements EventLoop {
 
-    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(SelectorEventLoop.class.getName());
+    private static final System.Logger LOG = io.asyncore.spi.Logging.logger(LoopThread.class.getName());
 
     private final String name;
     private final long timeoutMillis;
     private final ChannelMap map;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private final LoopHooks hooks;
     private volatile boolean closed;
-    private volatile BlockedLoopWatchdog.Watch watchdog;
-    private volatile ObjectName mbean;
 
-    private SelectorEventLoop(String name, Duration selectTimeout) {
+    private LoopThread(String name, Duration selectTimeout, LoopHooks hooks) {
         if (name == null) {
             throw new NullPointerException("event loop name is null");
         }
@@ -39,42 +33,45 @@ final class SelectorEventLoop implements EventLoop {
             throw new IllegalArgumentException("select timeout must be positive, got " + selectTimeout);
         }
         this.name = name;
+        this.hooks = hooks == null ? LoopHooks.NONE : hooks;
         this.timeoutMillis = Math.max(1, selectTimeout.toMillis());
         this.map = new ChannelMap(name);
         this.thread = new Thread(this::run, name);
     }
 
-    static SelectorEventLoop start(String name, Duration selectTimeout, Duration blockedThreshold, int priority)
-            throws IOException {
-        if (blockedThreshold == null || blockedThreshold.isNegative()) {
-            throw new IllegalArgumentException("blocked-loop threshold must be 0 or more, got " + blockedThreshold);
-        }
+    /** Starts a loop; see {@link io.asyncore.spi.LoopDriver#start}. */
+    static LoopThread start(String name, Duration selectTimeout, int priority, LoopHooks hooks) throws IOException {
         if (priority < Thread.MIN_PRIORITY || priority > Thread.MAX_PRIORITY) {
             throw new IllegalArgumentException("thread priority must be " + Thread.MIN_PRIORITY + " to "
                     + Thread.MAX_PRIORITY + ", got " + priority);
         }
-        SelectorEventLoop loop = new SelectorEventLoop(name, selectTimeout);
+        LoopThread loop = new LoopThread(name, selectTimeout, hooks);
         loop.thread.setPriority(priority);
-        loop.map.poller(); // fail here, on the caller's thread, if no selector can be had
-        loop.watchdog = BlockedLoopWatchdog.watch(name, loop.thread, loop.map, blockedThreshold);
-        loop.mbean = LoopMBean.register(loop);
+        loop.map.pass(); // fail here, on the caller's thread, if no backend can be had
+        loop.hooks.starting(loop, loop.thread);
         loop.thread.start();
         LOG.log(Level.INFO, "event loop " + name + " started");
         return loop;
     }
 
-    private void run() {
+    /**
+     * Makes the current thread the one that serves {@code map}, busy from now: tasks
+     * queued before the first pass run before any wait, and the watchdog must see them too.
+     */
+    static void serve(ChannelMap map) {
         ChannelMap.setThreadDefault(map);
-        // Busy from here: tasks queued before the first pass run before any wait, and the
-        // watchdog must see them too (it watches the stamp each wait's end renews).
-        map.timers().endWait();
+        map.counters().busyFrom(System.nanoTime());
+    }
+
+    private void run() {
+        serve(map);
         try {
             while (!closed) {
                 runTasks();
                 if (closed) {
                     break;
                 }
-                map.poller().poll(map, tasks.isEmpty() ? timeoutMillis : 0);
+                map.pass().run(tasks.isEmpty() ? timeoutMillis : 0, true);
             }
         } catch (ExitNow e) {
             LOG.log(Level.INFO, "event loop " + name + " ends: " + e.getMessage());
@@ -85,12 +82,12 @@ final class SelectorEventLoop implements EventLoop {
             runTasks();
             Asyncore.closeAll(map, true);
             map.timers().clear();
-            map.releasePoller();
-            BlockedLoopWatchdog.Watch w = watchdog;
-            if (w != null) {
-                BlockedLoopWatchdog.unwatch(w); // before this thread ends, so close() leaves no thread behind
+            map.releaseBackend();
+            try {
+                hooks.ended(this); // before this thread ends, so close() leaves no thread behind
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.ERROR, "ending event loop " + name + " failed", e);
             }
-            LoopMBean.unregister(mbean);
             LOG.log(Level.INFO, "event loop " + name + " stopped");
         }
     }
@@ -149,7 +146,7 @@ final class SelectorEventLoop implements EventLoop {
         if (closed && tasks.remove(task)) {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
-        map.wakePoller(); // never opens a poller the ended loop has released
+        map.wakePoller(); // never opens a backend the ended loop has released
     }
 
     @Override
@@ -167,7 +164,23 @@ final class SelectorEventLoop implements EventLoop {
             return;
         }
         map.wakePoller(); // after the loop ended there is none, and none is opened
-        Threads.joinUninterruptibly(thread);
+        awaitEnd();
+    }
+
+    /** Waits for the thread to end even if interrupted meanwhile; keeps the interrupt. */
+    private void awaitEnd() {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,0 +1,112 @@
+package io.asyncore.impl;
+
+import io.asyncore.Dispatcher;
+import io.asyncore.spi.ReadinessBackend;
+import io.asyncore.spi.ReadinessSource;
+import io.asyncore.spi.ReadySink;
+import io.asyncore.spi.Registration;
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
+
+/**
+ * The {@link ReadinessBackend} over a {@link Selector}: epoll on Linux, kqueue on macOS.
+ *
+ * <p>Waits with {@link Selector#select(Consumer, long)}, which keeps no selected-key set
+ * and allocates nothing, and reports each ready key's dispatcher in
+ * {@link io.asyncore.Asyncore#POLLIN} terms (see {@link ChannelRegistration}). Readiness
+ * sources report through {@link ReadySources}, which wakes the selector. Listeners are
+ * also served between the events of a long pass: see {@link AcceptWatch}.
+ *
+ * <p>Threading: {@link #wakeup()} and {@link #close()} from any thread; the rest on the
+ * loop thread.
+ */
+final class SelectorBackend implements ReadinessBackend {
+
+    final Selector selector;
+    final AcceptWatch acceptWatch = new AcceptWatch();
+    private final ReadySources sources = new ReadySources(this::wakeup);
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private ReadySink sink;
+    /**
+     * A key cancelled earlier still blocks a registration: the selector drops it on its
+     * next select, so that select must not wait. Loop thread.
+     */
+    boolean flushCancelled;
+
+    SelectorBackend() throws IOException {
+        this.selector = Selector.open();
+    }
+
+    @Override
+    public Registration register(SelectableChannel channel, Dispatcher dispatcher) {
+        return new ChannelRegistration(this, channel, dispatcher);
+    }
+
+    @Override
+    public Registration register(ReadinessSource source, Dispatcher dispatcher) {
+        return sources.register(source);
+    }
+
+    @Override
+    public void waitReady(long timeoutMillis, ReadySink sink) throws IOException {
+        acceptWatch.interestUpdated();
+        this.sink = sink;
+        try {
+            if (timeoutMillis == 0 || flushCancelled || !sources.isEmpty()) {
+                flushCancelled = false;
+                selector.selectNow(onReady);
+            } else {
+                selector.select(onReady, timeoutMillis);
+            }
+            sources.drain(sink);
+        } finally {
+            this.sink = null;
+            acceptWatch.passStarts();
+        }
+    }
+
+    @Override
+    public void pollReady(ReadySink sink) throws IOException {
+        this.sink = sink;
+        acceptWatch.extraRound(true);
+        try {
+            selector.selectNow(onReady);
+        } finally {
+            this.sink = null;
+            acceptWatch.extraRound(false);
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        ChannelRegistration r = (ChannelRegistration) key.attachment();
+        int events;
+        try {
+            events = ChannelRegistration.events(key.readyOps(), key.interestOps());
+        } catch (CancelledKeyException e) {
+            return; // closed while the select returned: nothing for it
+        }
+        if (sink.ready(r.dispatcher, events)) {
+            acceptWatch.delivered(sink);
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        acceptWatch.close();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            io.asyncore.spi.Logging.logger(SelectorBackend.class.getName()).log(System.Logger.Level.WARNING,
+                    "closing selector failed", e);
+        }
+    }
+}
