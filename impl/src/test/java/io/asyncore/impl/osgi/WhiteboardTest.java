@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.asyncore.AddressFamily;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
-import io.asyncore.core.LogCapture;
+import io.asyncore.testkit.LogCapture;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
