@@ -115,6 +115,10 @@ public final class Asyncore {
     private static void run(Duration timeout, boolean usePoll, ChannelMap map, long count, boolean counted) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
         long millis = toMillis(timeout);
+        assert m.isLoopThread() : m + " is served by another thread";
+        // This thread serves the map from the first pass to the last, not only during
+        // passes: a dispatcher made on another thread meanwhile waits for addChannel.
+        boolean entered = m.enterPass();
         try {
             long left = count;
             while (!m.isEmpty() && (!counted || left > 0)) {
@@ -122,6 +126,7 @@ public final class Asyncore {
                 left--;
             }
         } finally {
+            m.leavePass(entered);
             if (m.isEmpty()) {
                 m.releasePoller();
             }

@@ -32,22 +32,15 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link #readable()} and {@link #writable()}. The engine asks both every pass and
  * calls the hooks, all on the thread that drives the map.
  *
- * <p>Threading: constructing a dispatcher, {@link #createSocket}, {@link #bind},
- * {@link #listen} and {@link #connect} may happen on any thread before the dispatcher's
- * first event; the dispatcher joins its map at the next pass. After that, it belongs to
- * the loop thread: call its methods from hooks or through {@link EventLoop#execute}.
- * The loop leaves a dispatcher alone while its {@link #connect} runs. One caveat: a
- * dispatcher made around a connected channel joins its map inside this class's
- * constructor, so a loop running on another thread may call its hooks before a
- * subclass constructor has finished; make such dispatchers on the loop thread (in a
- * hook, or a task given to {@link EventLoop#execute}), or with a map of their own and
- * then {@link EventLoop#register}.
- *
- * <p>Which map a dispatcher joins: the one given to its constructor; without one (or
- * null), the map being served here: the map of the dispatcher whose hook is running on
- * this thread (so connections accepted in {@link #handleAccepted} join their listener's
- * loop), else the map of the {@link EventLoop} whose thread this is, else
- * {@link ChannelMap#defaultMap()}.
+ * <p>Threading: a dispatcher joins its map when it gets a socket (in the constructor that
+ * takes a channel, or in {@link #createSocket}, {@link #setSocket} or {@link #listen}):
+ * at once on the map's loop thread, else, while a loop on another thread serves the map,
+ * only when {@link #addChannel()} or {@link EventLoop#register} says it is complete. So
+ * no hook runs before its constructor returned. The {@code io.asyncore} package
+ * documentation states this rule and which map a dispatcher joins. Once joined, a
+ * dispatcher belongs to the loop thread: call its methods from hooks or through
+ * {@link EventLoop#execute}. The loop leaves a dispatcher alone while its
+ * {@link #connect} runs.
  *
  * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
  * {@link #listen} turns it into a listening one (NIO needs a separate
@@ -84,6 +77,8 @@ public abstract class Dispatcher {
     private SocketType type;
     private boolean reuseAddr;
     private volatile boolean closed;
+    // The map a socket was set for while another thread served it: addChannel joins it.
+    private volatile ChannelMap joinLater;
 
     // Owned by ChannelMap, guarded by the map's lock.
     volatile ChannelMap owner;
@@ -110,8 +105,8 @@ public abstract class Dispatcher {
     private StreamLayer layer;
 
     /**
-     * A dispatcher without a socket, in the map being served here (see
-     * {@link #Dispatcher(SelectableChannel, ChannelMap)}); call {@link #createSocket} next.
+     * A dispatcher without a socket, for the map chosen by the rule in the
+     * {@linkplain io.asyncore package documentation}; call {@link #createSocket} next.
      */
     protected Dispatcher() {
         this(null, null);
@@ -120,15 +115,17 @@ public abstract class Dispatcher {
     /**
      * A dispatcher without a socket in {@code map}.
      *
-     * @param map the map to join when a socket is set; null for the map being served here
+     * @param map the map to join when a socket is set; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected Dispatcher(ChannelMap map) {
         this(null, map);
     }
 
     /**
-     * A dispatcher around an existing socket (typically an accepted one) in the map being
-     * served here (see {@link #Dispatcher(SelectableChannel, ChannelMap)}).
+     * A dispatcher around an existing socket (typically an accepted one), for the map
+     * chosen by the {@linkplain io.asyncore package rule}; see
+     * {@link #Dispatcher(SelectableChannel, ChannelMap)} for when it joins.
      *
      * @param channel the socket; made non-blocking
      * @throws UncheckedIOException if the channel cannot be made non-blocking
@@ -141,13 +138,15 @@ public abstract class Dispatcher {
      * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
      * joins {@code map}. A connected channel sets {@link #connected} and {@link #addr}.
      *
-     * <p>A null {@code map} means "the map being served here": the map of the dispatcher
-     * whose hook is running on this thread (so connections accepted inside
-     * {@code handleAccepted} join their listener's loop), else the map of the
-     * {@link EventLoop} whose thread this is, else {@link ChannelMap#defaultMap()}.
+     * <p>Made on the map's loop thread (in a hook, an {@link EventLoop#execute} task, or a
+     * single-threaded program between passes), it joins here, as in Python. Made on
+     * another thread while a loop serves the map, it does not join until
+     * {@link #addChannel()} (or {@link EventLoop#register}) is called after this
+     * constructor returned, so that no hook runs on a half-made subclass; see the
+     * {@linkplain io.asyncore package documentation}.
      *
      * @param channel the socket, or null for none yet
-     * @param map the map; null for the map being served here, as above
+     * @param map the map; null to let the {@linkplain io.asyncore package rule} choose
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
@@ -371,7 +370,8 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code create_socket(family, type)}: opens a non-blocking socket and joins
-     * the map.
+     * the map, or (made on another thread than the one serving the map) waits for
+     * {@link #addChannel()}; see {@link #Dispatcher(SelectableChannel, ChannelMap)}.
      *
      * @param family the address family
      * @param type stream or datagram
@@ -402,7 +402,9 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking
-     * (the selector cannot watch a blocking channel), and joins the map. The family and
+     * (the selector cannot watch a blocking channel), and joins the map as the
+     * constructor does (on another thread than the map's loop, at {@link #addChannel()}).
+     * The family and
      * type become the channel's own (a channel neither bound nor connected keeps the
      * family {@link #createSocket} was given, else IPv4).
      *
@@ -434,7 +436,31 @@ public abstract class Dispatcher {
             family = AddressFamily.INET;
         }
         type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
-        addChannel(map);
+        join(map == null ? this.map : map);
+    }
+
+    /**
+     * Joins the dispatcher's map as a new socket does: now on the map's loop thread, else
+     * at {@link #addChannel()} (see the {@linkplain io.asyncore package documentation}).
+     * For subclasses that bring their own kind of channel, such as
+     * {@code io.asyncore.file.FileDispatcher}; {@link #addChannel()} instead would let a
+     * loop on another thread call hooks while a subclass constructor still runs.
+     */
+    protected final void joinMap() {
+        join(joinLater != null ? joinLater : map);
+    }
+
+    /**
+     * Joins {@code target} now when this thread may serve it; else leaves the join to an
+     * explicit {@link #addChannel()}, which promises the dispatcher is fully constructed.
+     */
+    private void join(ChannelMap target) {
+        if (target.isLoopThread()) {
+            joinLater = null;
+            target.add(this);
+        } else {
+            joinLater = target;
+        }
     }
 
     /**
@@ -525,7 +551,11 @@ public abstract class Dispatcher {
         }
         socket = server;
         accepting = true; // before joining: a loop on another thread may accept at once
-        addChannel(joined != null ? joined : map);
+        if (joined != null) {
+            joined.add(this); // it was a member: it stays one, with its listening socket
+        } else {
+            join(joinLater != null ? joinLater : map);
+        }
     }
 
     /**
@@ -863,19 +893,27 @@ public abstract class Dispatcher {
 
     // ------------------------------------------------------------------ map membership
 
-    /** Python's {@code add_channel()}: joins the dispatcher's own map. */
+    /**
+     * Python's {@code add_channel()}: joins the dispatcher's map (the one its constructor
+     * chose, or given to {@link #setSocket}). Thread-safe; the dispatcher takes part from
+     * the map's next pass. A dispatcher made on another thread than its map's loop calls
+     * this (or {@link EventLoop#register}) once it is fully constructed; see the
+     * {@linkplain io.asyncore package documentation}.
+     */
     public void addChannel() {
-        addChannel(map);
+        addChannel(null);
     }
 
     /**
-     * Python's {@code add_channel(map)}: joins {@code map}; safe from any thread, the
-     * dispatcher takes part from the map's next pass.
+     * Python's {@code add_channel(map)}: joins {@code map}, as {@link #addChannel()}.
+     * Thread-safe.
      *
-     * @param map the map, null for the dispatcher's own
+     * @param map the map; null for the one {@link #addChannel()} joins
      */
     public void addChannel(ChannelMap map) {
-        (map == null ? this.map : map).add(this);
+        ChannelMap target = map != null ? map : joinLater != null ? joinLater : this.map;
+        joinLater = null;
+        target.add(this);
     }
 
     /** Python's {@code del_channel()}: leaves whatever map holds the dispatcher. */

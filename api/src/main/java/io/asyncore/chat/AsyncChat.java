@@ -139,7 +139,7 @@ public abstract class AsyncChat extends Dispatcher {
     private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
     private final OutputFlow flow = new OutputFlow(this, this::handleWritabilityChanged);
 
-    /** Without a socket, in the map being served here (see {@link Dispatcher}). */
+    /** Without a socket, in the map the {@linkplain io.asyncore package rule} chooses. */
     protected AsyncChat() {
         super();
     }
@@ -147,14 +147,16 @@ public abstract class AsyncChat extends Dispatcher {
     /**
      * Without a socket, in {@code map}.
      *
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected AsyncChat(ChannelMap map) {
         super(map);
     }
 
     /**
-     * Around an accepted or connected channel, in the map being served here.
+     * Around an accepted or connected channel, in the map the
+     * {@linkplain io.asyncore package rule} chooses.
      *
      * @param channel the channel; made non-blocking
      */
@@ -166,7 +168,8 @@ public abstract class AsyncChat extends Dispatcher {
      * Python's {@code async_chat(sock, map)}: around a channel, in {@code map}.
      *
      * @param channel the channel, or null for none yet
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected AsyncChat(SelectableChannel channel, ChannelMap map) {
         super(channel, map);
@@ -498,8 +501,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean readable() {
-        OutputFlow f = flow; // null while a constructor runs on another thread
-        return f == null || f.allowsReading();
+        return flow.allowsReading();
     }
 
     /**
@@ -522,8 +524,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean writable() {
-        ArrayDeque<Object> fifo = producerFifo; // null while a constructor runs on another thread
-        return (fifo != null && !fifo.isEmpty()) || !connected;
+        return !producerFifo.isEmpty() || !connected;
     }
 
     // ------------------------------------------------------------------ output
@@ -638,9 +639,6 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer
      */
     public void initiateSend() throws IOException {
-        if (producerFifo == null) {
-            return; // still being constructed on another thread
-        }
         while (!producerFifo.isEmpty() && connected) {
             Object first = producerFifo.peekFirst();
             if (first == CLOSE) {
@@ -719,8 +717,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the queued byte count
      */
     public final long pendingOutputBytes() {
-        OutputFlow f = flow;
-        return f == null ? 0 : f.pendingBytes();
+        return flow.pendingBytes();
     }
 
     /**
@@ -754,8 +751,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return false from crossing the high watermark until draining to the low one
      */
     public final boolean isWritable() {
-        OutputFlow f = flow;
-        return f == null || f.isWritable();
+        return flow.isWritable();
     }
 
     /**
@@ -789,11 +785,8 @@ public abstract class AsyncChat extends Dispatcher {
     @Override
     public void close() {
         super.close();
-        OutputFlow f = flow; // null if a constructor failed
-        if (f != null) {
-            f.closed();
-            producerFifo.clear();
-        }
+        flow.closed();
+        producerFifo.clear();
     }
 
     // ------------------------------------------------------------------ helpers

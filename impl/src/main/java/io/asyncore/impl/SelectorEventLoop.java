@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import javax.management.ObjectName;
 
@@ -30,6 +31,7 @@ final class SelectorEventLoop implements EventLoop {
     private volatile boolean closed;
     private volatile BlockedLoopWatchdog.Watch watchdog;
     private volatile ObjectName mbean;
+    private final CountDownLatch serving = new CountDownLatch(1);
 
     private SelectorEventLoop(String name, Duration selectTimeout) {
         if (name == null) {
@@ -59,12 +61,16 @@ final class SelectorEventLoop implements EventLoop {
         loop.watchdog = BlockedLoopWatchdog.watch(name, loop.thread, loop.map, blockedThreshold);
         loop.mbean = LoopMBean.register(loop);
         loop.thread.start();
+        // Return once the thread serves the map: a dispatcher made after start on this
+        // thread must see another thread serving it, so that it waits for addChannel.
+        Threads.awaitUninterruptibly(loop.serving);
         LOG.log(Level.INFO, "event loop " + name + " started");
         return loop;
     }
 
     private void run() {
         ChannelMap.setThreadDefault(map);
+        serving.countDown();
         // Busy from here: tasks queued before the first pass run before any wait, and the
         // watchdog must see them too (it watches the stamp each wait's end renews).
         map.timers().endWait();

@@ -60,6 +60,7 @@ final class Echo {
             setReuseAddr();
             bind(new InetSocketAddress("127.0.0.1", 0));
             listen(1024);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         @Override
@@ -86,6 +87,7 @@ final class Echo {
             super(map);
             createSocket(AddressFamily.INET);
             connect(server);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         @Override
