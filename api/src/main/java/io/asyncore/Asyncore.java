@@ -345,6 +345,7 @@ public final class Asyncore {
      * {@link #readwrite}; called by the timer that found it expired, on the loop thread.
      */
     static void timeout(Dispatcher d, TimeoutKind kind) {
+        assert d.isLoopThread() : d.offLoop("handleTimeout");
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
         LoopCounters counters = outer == null ? Counting.of(d) : null;

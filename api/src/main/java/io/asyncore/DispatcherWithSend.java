@@ -259,6 +259,7 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * @throws IOException if writing fails with an error other than a disconnect
      */
     protected void initiateSend() throws IOException {
+        assert isLoopThread() : offLoop("initiateSend");
         ByteBuffer head = queue == null ? null : queue.peekFirst();
         if (head == null || isClosed()) {
             return;

@@ -92,6 +92,7 @@ final class SelectorEventLoop implements EventLoop {
             Asyncore.closeAll(map, true);
             map.timers().clear();
             map.releasePoller();
+            ChannelMap.setThreadDefault(null); // nobody serves the map any more
             BlockedLoopWatchdog.Watch w = watchdog;
             if (w != null) {
                 BlockedLoopWatchdog.unwatch(w); // before this thread ends, so close() leaves no thread behind
