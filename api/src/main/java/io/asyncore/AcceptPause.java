@@ -45,7 +45,8 @@ final class AcceptPause {
      * loader: classes loaded from a directory open a file each, and the first log record
      * of a process makes {@code java.util.logging}'s formatter read the time zone data
      * ({@code lib/tzdb.dat}). Calling this initialises this class, loads
-     * {@link LogFallback} and {@link LoopTimer} (what {@link #pause} schedules) and runs
+     * {@link LogFallback} and {@link LoopTimer} (what {@link #pause} schedules), the
+     * dispatcher's helpers that the warning and the connections still served run, and runs
      * the classification of {@code accept}'s error once.
      */
     static void prepare() {
@@ -58,6 +59,12 @@ final class AcceptPause {
             try {
                 LoopTimer.class.getName();
                 LogFallback.class.getName();
+                // What the warning (the listener's repr) and the connections accepted
+                // before the shortage (their reads and writes) run: loading a class opens
+                // its file, which fails once descriptors ran out.
+                Repr.class.getName();
+                StreamIo.class.getName();
+                EventDispatch.class.getName();
                 // The classification accept runs on the failure (and the classes it needs).
                 IOException sample = new IOException("Too many open files");
                 if (Disconnects.isDisconnect(sample) || !isDescriptorExhaustion(sample)) {

@@ -115,6 +115,10 @@ public final class Asyncore {
     private static void run(Duration timeout, boolean usePoll, ChannelMap map, long count, boolean counted) {
         ChannelMap m = map == null ? ChannelMap.defaultMap() : map;
         long millis = toMillis(timeout);
+        assert m.isLoopThread() : m + " is served by another thread";
+        // This thread serves the map from the first pass to the last, not only during
+        // passes: a dispatcher made on another thread meanwhile waits for addChannel.
+        boolean entered = m.enterPass();
         try {
             long left = count;
             while (!m.isEmpty() && (!counted || left > 0)) {
@@ -122,6 +126,7 @@ public final class Asyncore {
                 left--;
             }
         } finally {
+            m.leavePass(entered);
             if (m.isEmpty()) {
                 m.releaseBackend();
             }
@@ -340,6 +345,7 @@ public final class Asyncore {
      * {@link #readwrite}; called by the timer that found it expired, on the loop thread.
      */
     static void timeout(Dispatcher d, TimeoutKind kind) {
+        assert d.isLoopThread() : d.offLoop("handleTimeout");
         Dispatcher outer = CURRENT.get();
         CURRENT.set(d);
         LoopCounters counters = outer == null ? Counting.of(d) : null;

@@ -13,17 +13,17 @@ import java.util.List;
  * Python's socket map: the set of dispatchers one loop serves.
  *
  * <p>{@link #defaultMap()} is Python's {@code asyncore.socket_map}: a dispatcher made
- * with no map joins it unless a map is being served on its thread (the map of the
- * dispatcher whose hook runs, else the map of the {@link EventLoop} whose thread this is;
- * see {@link Dispatcher}); {@link Asyncore#loop()} and the other calls without a map
- * serve it. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
+ * with no map joins it unless a map is being served on its thread (the rule is in the
+ * {@linkplain io.asyncore package documentation}); {@link Asyncore#loop()} and the other
+ * calls without a map serve it. Keys are the dispatchers themselves (NIO exposes no socket fd numbers).
  * Members keep the order they joined in, as a Python dict keeps insertion order: a pass
  * in select mode delivers in that order.
  *
  * <p>Threading: adding and removing are thread-safe; a dispatcher added from another
- * thread wakes a waiting pass and takes part from the next one. Each map lazily opens
- * the engine's {@link io.asyncore.spi.ReadinessBackend} that its passes wait in, and
- * releases it when {@link Asyncore#closeAll} or the end of a loop empties it.
+ * thread wakes a waiting pass and takes part from the next one (when a dispatcher made
+ * on another thread joins: see the {@linkplain io.asyncore package documentation}). Each
+ * map lazily opens the engine's {@link io.asyncore.spi.ReadinessBackend} that its passes
+ * wait in, and releases it when {@link Asyncore#closeAll} or the end of a loop empties it.
  */
 public final class ChannelMap {
 
@@ -117,7 +117,7 @@ public final class ChannelMap {
         }
     }
 
-    /** The map a dispatcher made without one joins; see the Dispatcher constructor. */
+    /** The map a dispatcher made without one joins: the rule in package-info.java. */
     static ChannelMap forNewDispatcher(Dispatcher parent) {
         if (parent != null) {
             ChannelMap parentMap = parent.owner;

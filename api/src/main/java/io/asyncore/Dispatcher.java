@@ -4,21 +4,13 @@ import io.asyncore.spi.ReadinessSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
-import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -32,22 +24,15 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link #readable()} and {@link #writable()}. The engine asks both every pass and
  * calls the hooks, all on the thread that drives the map.
  *
- * <p>Threading: constructing a dispatcher, {@link #createSocket}, {@link #bind},
- * {@link #listen} and {@link #connect} may happen on any thread before the dispatcher's
- * first event; the dispatcher joins its map at the next pass. After that, it belongs to
- * the loop thread: call its methods from hooks or through {@link EventLoop#execute}.
- * The loop leaves a dispatcher alone while its {@link #connect} runs. One caveat: a
- * dispatcher made around a connected channel joins its map inside this class's
- * constructor, so a loop running on another thread may call its hooks before a
- * subclass constructor has finished; make such dispatchers on the loop thread (in a
- * hook, or a task given to {@link EventLoop#execute}), or with a map of their own and
- * then {@link EventLoop#register}.
- *
- * <p>Which map a dispatcher joins: the one given to its constructor; without one (or
- * null), the map being served here: the map of the dispatcher whose hook is running on
- * this thread (so connections accepted in {@link #handleAccepted} join their listener's
- * loop), else the map of the {@link EventLoop} whose thread this is, else
- * {@link ChannelMap#defaultMap()}.
+ * <p>Threading: a dispatcher joins its map when it gets a socket (in the constructor that
+ * takes a channel, or in {@link #createSocket}, {@link #setSocket} or {@link #listen}):
+ * at once on the map's loop thread, else, while a loop on another thread serves the map,
+ * only when {@link #addChannel()} or {@link EventLoop#register} says it is complete. So
+ * no hook runs before its constructor returned. The {@code io.asyncore} package
+ * documentation states this rule and which map a dispatcher joins. Once joined, a
+ * dispatcher belongs to the loop thread: call its methods from hooks or through
+ * {@link EventLoop#execute}. The loop leaves a dispatcher alone while its
+ * {@link #connect} runs.
  *
  * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
  * {@link #listen} turns it into a listening one (NIO needs a separate
@@ -79,11 +64,13 @@ public abstract class Dispatcher {
 
     private final ChannelMap map;
     private final Dispatcher parent;
-    private SelectableChannel socket;
-    private AddressFamily family;
-    private SocketType type;
-    private boolean reuseAddr;
-    private volatile boolean closed;
+    SelectableChannel socket;
+    AddressFamily family;
+    SocketType type;
+    boolean reuseAddr;
+    volatile boolean closed;
+    // The map a socket was set for while another thread served it: addChannel joins it.
+    volatile ChannelMap joinLater;
 
     // Owned by ChannelMap, guarded by the map's lock.
     volatile ChannelMap owner;
@@ -100,16 +87,18 @@ public abstract class Dispatcher {
     Object registeredFor;
     int passStamp;
 
+    // The fields below are package-private for SocketSetup, StreamIo and EventDispatch,
+    // which hold the behaviour behind the public methods.
     // Reliability state, made on first use so plain dispatchers carry two null fields.
-    private Timeouts timeouts;
-    private AcceptPause acceptPause;
-    private ListenOptions listenOptions;
+    Timeouts timeouts;
+    AcceptPause acceptPause;
+    ListenOptions listenOptions;
     // A layer under recv/send (TLS), or null for the socket itself.
-    private StreamLayer layer;
+    StreamLayer layer;
 
     /**
-     * A dispatcher without a socket, in the map being served here (see
-     * {@link #Dispatcher(SelectableChannel, ChannelMap)}); call {@link #createSocket} next.
+     * A dispatcher without a socket, for the map chosen by the rule in the
+     * {@linkplain io.asyncore package documentation}; call {@link #createSocket} next.
      */
     protected Dispatcher() {
         this(null, null);
@@ -118,15 +107,17 @@ public abstract class Dispatcher {
     /**
      * A dispatcher without a socket in {@code map}.
      *
-     * @param map the map to join when a socket is set; null for the map being served here
+     * @param map the map to join when a socket is set; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected Dispatcher(ChannelMap map) {
         this(null, map);
     }
 
     /**
-     * A dispatcher around an existing socket (typically an accepted one) in the map being
-     * served here (see {@link #Dispatcher(SelectableChannel, ChannelMap)}).
+     * A dispatcher around an existing socket (typically an accepted one), for the map
+     * chosen by the {@linkplain io.asyncore package rule}; see
+     * {@link #Dispatcher(SelectableChannel, ChannelMap)} for when it joins.
      *
      * @param channel the socket; made non-blocking
      * @throws UncheckedIOException if the channel cannot be made non-blocking
@@ -139,13 +130,15 @@ public abstract class Dispatcher {
      * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
      * joins {@code map}. A connected channel sets {@link #connected} and {@link #addr}.
      *
-     * <p>A null {@code map} means "the map being served here": the map of the dispatcher
-     * whose hook is running on this thread (so connections accepted inside
-     * {@code handleAccepted} join their listener's loop), else the map of the
-     * {@link EventLoop} whose thread this is, else {@link ChannelMap#defaultMap()}.
+     * <p>Made on the map's loop thread (in a hook, an {@link EventLoop#execute} task, or a
+     * single-threaded program between passes), it joins here, as in Python. Made on
+     * another thread while a loop serves the map, it does not join until
+     * {@link #addChannel()} (or {@link EventLoop#register}) is called after this
+     * constructor returned, so that no hook runs on a half-made subclass; see the
+     * {@linkplain io.asyncore package documentation}.
      *
      * @param channel the socket, or null for none yet
-     * @param map the map; null for the map being served here, as above
+     * @param map the map; null to let the {@linkplain io.asyncore package rule} choose
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
@@ -153,17 +146,9 @@ public abstract class Dispatcher {
         this.parent = Asyncore.current();
         this.map = map != null ? map : ChannelMap.forNewDispatcher(parent);
         if (channel != null) {
-            if (!(channel instanceof NetworkChannel)) {
-                throw new IllegalArgumentException("not a socket channel: " + channel);
-            }
-            try {
-                channel.configureBlocking(false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot make " + channel + " non-blocking", e);
-            }
-            setSocket(channel, this.map);
+            setSocket(channel, this.map); // checks the channel and makes it non-blocking
             connected = true;
-            addr = peerAddress(channel);
+            addr = SocketSetup.peerAddress(channel);
             if (addr == null) {
                 connected = false;
             }
@@ -363,7 +348,8 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code create_socket(family, type)}: opens a non-blocking socket and joins
-     * the map.
+     * the map, or (made on another thread than the one serving the map) waits for
+     * {@link #addChannel()}; see {@link #Dispatcher(SelectableChannel, ChannelMap)}.
      *
      * @param family the address family
      * @param type stream or datagram
@@ -372,29 +358,33 @@ public abstract class Dispatcher {
      * @throws UnsupportedOperationException for Unix-domain datagram sockets
      */
     public void createSocket(AddressFamily family, SocketType type) throws IOException {
-        if (family == null || type == null) {
-            throw new NullPointerException("createSocket: family and type are required");
-        }
-        if (socket != null && socket.isOpen()) {
-            throw new IllegalStateException("createSocket: " + this + " already has a socket");
-        }
-        if (family == AddressFamily.UNIX && type == SocketType.DGRAM) {
-            throw new UnsupportedOperationException("the JDK has no Unix-domain datagram sockets");
-        }
-        SelectableChannel channel = type == SocketType.STREAM
-                ? SocketChannel.open(family.protocolFamily())
-                : DatagramChannel.open(family.protocolFamily());
-        channel.configureBlocking(false);
-        this.family = family;
-        this.type = type;
-        this.reuseAddr = false;
-        this.closed = false;
-        setSocket(channel, map);
+        SocketSetup.createSocket(this, family, type);
+    }
+
+    /**
+     * Whether the current thread may run this dispatcher's loop-only code: the thread that
+     * serves the map it is in, or, before it joined one, any thread (the one making it).
+     * Loop-only methods, such as the event entry points, {@link #send}, {@link #recv} and
+     * {@link #close()}, {@code assert} this; tests run with {@code -ea}.
+     *
+     * @return true where loop-only code of this dispatcher may run
+     */
+    protected final boolean isLoopThread() {
+        ChannelMap m = owner;
+        return m == null || m.isLoopThread();
+    }
+
+    /** The message of a failed {@link #isLoopThread()} assertion in {@code operation}. */
+    final String offLoop(String operation) {
+        return operation + " of " + this + " on thread " + Thread.currentThread().getName()
+                + ", but another thread serves " + owner + ": call it from a hook or through EventLoop.execute";
     }
 
     /**
      * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking
-     * (the selector cannot watch a blocking channel), and joins the map. The family and
+     * (the selector cannot watch a blocking channel), and joins the map as the
+     * constructor does (on another thread than the map's loop, at {@link #addChannel()}).
+     * The family and
      * type become the channel's own (a channel neither bound nor connected keeps the
      * family {@link #createSocket} was given, else IPv4).
      *
@@ -404,29 +394,31 @@ public abstract class Dispatcher {
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
     public void setSocket(SelectableChannel channel, ChannelMap map) {
-        if (channel == null) {
-            throw new NullPointerException("setSocket: channel is null");
+        SocketSetup.setSocket(this, channel, map);
+    }
+
+    /**
+     * Joins the dispatcher's map as a new socket does: now on the map's loop thread, else
+     * at {@link #addChannel()} (see the {@linkplain io.asyncore package documentation}).
+     * For subclasses that bring their own kind of channel, such as
+     * {@code io.asyncore.file.FileDispatcher}; {@link #addChannel()} instead would let a
+     * loop on another thread call hooks while a subclass constructor still runs.
+     */
+    protected final void joinMap() {
+        join(joinLater != null ? joinLater : map);
+    }
+
+    /**
+     * Joins {@code target} now when this thread may serve it; else leaves the join to an
+     * explicit {@link #addChannel()}, which promises the dispatcher is fully constructed.
+     */
+    void join(ChannelMap target) {
+        if (target.isLoopThread()) {
+            joinLater = null;
+            target.add(this);
+        } else {
+            joinLater = target;
         }
-        if (!(channel instanceof NetworkChannel)) {
-            throw new IllegalArgumentException("setSocket: not a socket channel: " + channel);
-        }
-        try {
-            channel.configureBlocking(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("setSocket: cannot make " + channel + " non-blocking", e);
-        }
-        this.socket = channel;
-        this.listenOptions = null; // options carried by an earlier listen belong to that socket
-        this.layer = null; // a layer belongs to the connection it was made for
-        this.closed = false; // a closed dispatcher given a new socket is open again, as in Python
-        AddressFamily known = familyOf(channel);
-        if (known != null) {
-            family = known;
-        } else if (family == null) {
-            family = AddressFamily.INET;
-        }
-        type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
-        addChannel(map);
     }
 
     /**
@@ -437,11 +429,7 @@ public abstract class Dispatcher {
      * @throws IOException if the option cannot be set
      */
     public void setReuseAddr() throws IOException {
-        NetworkChannel channel = open("setReuseAddr");
-        reuseAddr = true;
-        if (family != AddressFamily.UNIX) {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        }
+        SocketSetup.setReuseAddr(this);
     }
 
     /**
@@ -453,15 +441,7 @@ public abstract class Dispatcher {
      * @throws IllegalArgumentException if the address belongs to another family
      */
     public void bind(SocketAddress address) throws IOException {
-        NetworkChannel channel = open("bind");
-        family.check(address, "bind");
-        SocketAddress bound = channel.getLocalAddress();
-        if (bound != null) {
-            // Python: EINVAL; the JDK's AlreadyBoundException says nothing
-            throw new IllegalStateException("bind: " + this + " is already bound to " + bound);
-        }
-        channel.bind(address);
-        addr = address;
+        SocketSetup.bind(this, address);
     }
 
     /**
@@ -479,45 +459,7 @@ public abstract class Dispatcher {
      *     a datagram or connected socket
      */
     public void listen(int backlog) throws IOException {
-        NetworkChannel channel = open("listen");
-        AcceptPause.prepare(); // now, while descriptors are plentiful; see AcceptPause
-        if (channel instanceof ServerSocketChannel) {
-            accepting = true;
-            return;
-        }
-        if (type != SocketType.STREAM) {
-            throw new IllegalStateException("listen: " + this + " is a datagram socket; only stream sockets listen");
-        }
-        if (connected || connecting) {
-            throw new IllegalStateException("listen: " + this + " is connected or connecting");
-        }
-        SocketAddress local = channel.getLocalAddress();
-        if (local == null) {
-            throw new IllegalStateException("listen before bind: bind " + this + " to an address first");
-        }
-        ServerSocketChannel server = ServerSocketChannel.open(family.protocolFamily());
-        ChannelMap joined = owner; // listen where the dispatcher is now (EventLoop.register may have moved it)
-        try {
-            listenOptions = ListenOptions.carry(channel, server, family);
-            if (family != AddressFamily.UNIX) {
-                server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr || server.getOption(StandardSocketOptions.SO_REUSEADDR));
-            }
-            // The placeholder stream socket holds the address; give it to the listener.
-            delChannel();
-            ((SelectableChannel) channel).close();
-            if (local instanceof UnixDomainSocketAddress unix) {
-                Files.deleteIfExists(unix.getPath());
-            }
-            server.bind(local, backlog);
-            server.configureBlocking(false);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            socket = null;
-            throw e;
-        }
-        socket = server;
-        accepting = true; // before joining: a loop on another thread may accept at once
-        addChannel(joined != null ? joined : map);
+        SocketSetup.listen(this, backlog);
     }
 
     /**
@@ -533,54 +475,7 @@ public abstract class Dispatcher {
      * @throws IllegalArgumentException if the address belongs to another family
      */
     public void connect(SocketAddress address) throws IOException {
-        NetworkChannel channel = open("connect");
-        family.check(address, "connect");
-        if (accepting) {
-            throw new IllegalStateException("connect: " + this + " is listening");
-        }
-        if (channel instanceof SocketChannel stream) {
-            if (stream.isConnected()) {
-                // Python answers EISCONN by calling handle_connect again; say what happened
-                throw new IllegalStateException("connect: " + this + " is already connected");
-            }
-            if (stream.isConnectionPending()) {
-                addr = address; // Python: EALREADY, the connect in progress goes on
-                return;
-            }
-        }
-        boolean outer = !standingAside;
-        standingAside = true;
-        try {
-            connected = false;
-            connecting = true;
-            boolean done;
-            if (channel instanceof SocketChannel stream) {
-                done = stream.connect(address);
-            } else {
-                DatagramChannel datagram = (DatagramChannel) channel;
-                if (datagram.isConnected()) {
-                    datagram.disconnect(); // Python re-targets a connected UDP socket
-                }
-                datagram.connect(address);
-                done = true;
-            }
-            addr = address;
-            if (done) {
-                handleConnectEvent();
-            } else if (timeouts != null) {
-                timeouts.connectStarted();
-            }
-        } finally {
-            if (outer) {
-                standingAside = false;
-                // The engine waits on a socket only once it connects (or listens): wake a
-                // pass already waiting on another thread, so it sees this socket now.
-                ChannelMap current = owner;
-                if (current != null) {
-                    current.wakePoller();
-                }
-            }
-        }
+        SocketSetup.connect(this, address);
     }
 
     /**
@@ -592,36 +487,8 @@ public abstract class Dispatcher {
      * @throws IllegalStateException if the dispatcher does not listen
      */
     public SocketChannel accept() throws IOException {
-        NetworkChannel channel = open("accept");
-        if (!(channel instanceof ServerSocketChannel server)) {
-            throw new IllegalStateException("accept: " + this + " is not listening; call listen first");
-        }
-        try {
-            SocketChannel accepted = server.accept();
-            if (accepted != null) {
-                Counting.accepted(this);
-                if (acceptPause != null) {
-                    acceptPause.accepted();
-                }
-            }
-            if (accepted != null && listenOptions != null) {
-                listenOptions.applyTo(accepted);
-            }
-            return accepted;
-        } catch (IOException e) {
-            if (Disconnects.isDisconnect(e) && !(e instanceof ClosedChannelException)) {
-                return null; // ECONNABORTED: the peer gave up before we accepted
-            }
-            if (AcceptPause.isDescriptorExhaustion(e)) {
-                // EMFILE/ENFILE: neither spin nor close the listener; see AcceptPause.
-                if (acceptPause == null) {
-                    acceptPause = new AcceptPause(this);
-                }
-                acceptPause.pause(e);
-                return null;
-            }
-            throw e;
-        }
+        assert isLoopThread() : offLoop("accept");
+        return SocketSetup.accept(this);
     }
 
     /**
@@ -652,38 +519,8 @@ public abstract class Dispatcher {
         if (data == null) {
             throw new NullPointerException("send: data is null");
         }
-        SelectableChannel channel = socket;
-        if (!(channel instanceof java.nio.channels.WritableByteChannel out)) {
-            throw notOpen("send");
-        }
-        // A closed socket is not checked here: as Python's EBADF, the write fails with a
-        // disconnect (ClosedChannelException), so handleClose runs and the answer is 0.
-        try {
-            int n = layer != null ? layer.write(data) : out.write(data);
-            if (n > 0) {
-                Counting.out(this, n);
-                if (timeouts != null) {
-                    timeouts.lastWrite = System.nanoTime();
-                }
-            }
-            return n;
-        } catch (NotYetConnectedException e) {
-            if (channel instanceof DatagramChannel) {
-                // Python: EDESTADDRREQ, an error (handle_error), not "try again later"
-                throw new java.net.SocketException("send: destination address required: " + this
-                        + " is an unconnected datagram socket; connect it or use sendTo");
-            }
-            if (neverConnected(channel)) {
-                handleClose(); // Python: EPIPE (TCP) or ENOTCONN (Unix), both disconnects
-            }
-            return 0; // else a connect still in progress (Python: EAGAIN): nothing sent yet
-        } catch (IOException e) {
-            if (Disconnects.isDisconnect(e)) {
-                handleClose();
-                return 0;
-            }
-            throw e;
-        }
+        assert isLoopThread() : offLoop("send");
+        return StreamIo.send(this, data);
     }
 
     /**
@@ -696,36 +533,8 @@ public abstract class Dispatcher {
      * @throws IOException for errors other than a disconnect
      */
     public byte[] recv(int bufferSize) throws IOException {
-        if (bufferSize <= 0) {
-            throw new IllegalArgumentException("recv: buffer size must be positive, got " + bufferSize);
-        }
-        if (bufferSize > RECV_SCRATCH_SIZE) {
-            ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
-            int n = recv(buffer);
-            return n <= 0 ? new byte[0] : Arrays.copyOf(buffer.array(), n);
-        }
-        // Read into this thread's direct scratch buffer and copy out only what arrived:
-        // no zeroed bufferSize-byte array per call, and no copy through the JDK's
-        // temporary direct buffer. Safe to share: nothing else runs on this thread
-        // between the read and the copy when bytes arrived.
-        ByteBuffer buffer = RECV_SCRATCH.get().clear().limit(bufferSize);
-        int n = recv(buffer);
-        if (n <= 0) {
-            return new byte[0];
-        }
-        byte[] data = new byte[n];
-        buffer.flip().get(data);
-        return data;
+        return StreamIo.recv(this, bufferSize);
     }
-
-    /** A stream socket that neither is connected nor has a connect in progress. */
-    private static boolean neverConnected(SelectableChannel channel) {
-        return channel instanceof SocketChannel stream && !stream.isConnectionPending();
-    }
-
-    private static final int RECV_SCRATCH_SIZE = 64 * 1024;
-    private static final ThreadLocal<ByteBuffer> RECV_SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECV_SCRATCH_SIZE));
 
     /**
      * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
@@ -743,48 +552,8 @@ public abstract class Dispatcher {
         if (buffer == null) {
             throw new NullPointerException("recv: buffer is null");
         }
-        SelectableChannel channel = socket;
-        if (!(channel instanceof java.nio.channels.ReadableByteChannel in)) {
-            throw notOpen("recv");
-        }
-        // A closed socket reads as a disconnect (Python: EBADF): handleClose, then -1.
-        try {
-            int n;
-            if (channel instanceof DatagramChannel datagram && !datagram.isConnected()) {
-                // Python's recv on an unconnected UDP socket takes the next datagram from
-                // anyone; NIO's read would refuse (NotYetConnectedException)
-                int start = buffer.position();
-                n = datagram.receive(buffer) == null ? 0 : buffer.position() - start;
-            } else {
-                n = layer != null ? layer.read(buffer) : in.read(buffer);
-            }
-            if (n < 0) {
-                handleEndOfStream();
-            } else if (n > 0) {
-                Counting.in(this, n);
-                if (timeouts != null) {
-                    timeouts.lastRead = System.nanoTime();
-                }
-            }
-            return n;
-        } catch (NotYetConnectedException e) {
-            if (!neverConnected(channel)) {
-                return 0; // a connect still in progress: nothing there yet
-            }
-            if (family() == AddressFamily.UNIX) {
-                // Linux answers recv on an unconnected Unix stream socket with EINVAL,
-                // which Python's recv does not count as a disconnect and raises
-                throw new java.net.SocketException("recv: EINVAL: " + this + " is a Unix-domain socket that never connected");
-            }
-            handleClose(); // Python: ENOTCONN, a disconnect
-            return -1;
-        } catch (IOException e) {
-            if (Disconnects.isDisconnect(e)) {
-                handleClose();
-                return -1;
-            }
-            throw e;
-        }
+        assert isLoopThread() : offLoop("recv");
+        return StreamIo.recv(this, buffer);
     }
 
     /**
@@ -797,9 +566,8 @@ public abstract class Dispatcher {
      * @throws IllegalStateException if this is not a datagram socket
      */
     public int sendTo(byte[] data, SocketAddress address) throws IOException {
-        DatagramChannel channel = datagram("sendTo");
-        family.check(address, "sendTo");
-        return channel.send(ByteBuffer.wrap(data), address);
+        assert isLoopThread() : offLoop("sendTo");
+        return StreamIo.sendTo(this, data, address);
     }
 
     /**
@@ -811,13 +579,8 @@ public abstract class Dispatcher {
      * @throws IllegalStateException if this is not a datagram socket
      */
     public Datagram recvFrom(int bufferSize) throws IOException {
-        if (bufferSize <= 0) {
-            throw new IllegalArgumentException("recvFrom: buffer size must be positive, got " + bufferSize);
-        }
-        DatagramChannel channel = datagram("recvFrom");
-        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
-        SocketAddress sender = channel.receive(buffer);
-        return sender == null ? null : new Datagram(Arrays.copyOf(buffer.array(), buffer.position()), sender);
+        assert isLoopThread() : offLoop("recvFrom");
+        return StreamIo.recvFrom(this, bufferSize);
     }
 
     /**
@@ -825,6 +588,7 @@ public abstract class Dispatcher {
      * events reach a closed dispatcher, even later in the same pass.
      */
     public void close() {
+        assert isLoopThread() : offLoop("close");
         if (!closed && socket != null && !(socket instanceof ServerSocketChannel)) {
             Counting.closed(this);
         }
@@ -855,19 +619,27 @@ public abstract class Dispatcher {
 
     // ------------------------------------------------------------------ map membership
 
-    /** Python's {@code add_channel()}: joins the dispatcher's own map. */
+    /**
+     * Python's {@code add_channel()}: joins the dispatcher's map (the one its constructor
+     * chose, or given to {@link #setSocket}). Thread-safe; the dispatcher takes part from
+     * the map's next pass. A dispatcher made on another thread than its map's loop calls
+     * this (or {@link EventLoop#register}) once it is fully constructed; see the
+     * {@linkplain io.asyncore package documentation}.
+     */
     public void addChannel() {
-        addChannel(map);
+        addChannel(null);
     }
 
     /**
-     * Python's {@code add_channel(map)}: joins {@code map}; safe from any thread, the
-     * dispatcher takes part from the map's next pass.
+     * Python's {@code add_channel(map)}: joins {@code map}, as {@link #addChannel()}.
+     * Thread-safe.
      *
-     * @param map the map, null for the dispatcher's own
+     * @param map the map; null for the one {@link #addChannel()} joins
      */
     public void addChannel(ChannelMap map) {
-        (map == null ? this.map : map).add(this);
+        ChannelMap target = map != null ? map : joinLater != null ? joinLater : this.map;
+        joinLater = null;
+        target.add(this);
     }
 
     /** Python's {@code del_channel()}: leaves whatever map holds the dispatcher. */
@@ -888,18 +660,8 @@ public abstract class Dispatcher {
      * @throws IOException from the hooks
      */
     public void handleReadEvent() throws IOException {
-        if (accepting) {
-            handleAccept();
-        } else if (!connected) {
-            if (connecting) {
-                handleConnectEvent();
-            }
-            if (layer == null || layer.readEvent()) {
-                handleRead();
-            }
-        } else if (layer == null || layer.readEvent()) {
-            handleRead();
-        }
+        assert isLoopThread() : offLoop("handleReadEvent");
+        EventDispatch.readEvent(this);
     }
 
     /**
@@ -910,17 +672,8 @@ public abstract class Dispatcher {
      * @throws IOException the connect's error, such as "Connection refused"
      */
     public void handleConnectEvent() throws IOException {
-        if (socket instanceof SocketChannel stream && stream.isConnectionPending()) {
-            if (!stream.finishConnect()) {
-                return;
-            }
-        }
-        if (timeouts != null) {
-            timeouts.connected();
-        }
-        handleConnect();
-        connected = true;
-        connecting = false;
+        assert isLoopThread() : offLoop("handleConnectEvent");
+        EventDispatch.connectEvent(this);
     }
 
     /**
@@ -930,18 +683,8 @@ public abstract class Dispatcher {
      * @throws IOException from the hooks
      */
     public void handleWriteEvent() throws IOException {
-        if (accepting) {
-            return; // accepting sockets are never writable
-        }
-        if (!connected && connecting) {
-            handleConnectEvent();
-            if (!connected) {
-                return;
-            }
-        }
-        if (layer == null || layer.writeEvent()) {
-            handleWrite();
-        }
+        assert isLoopThread() : offLoop("handleWriteEvent");
+        EventDispatch.writeEvent(this);
     }
 
     /**
@@ -951,6 +694,7 @@ public abstract class Dispatcher {
      * @throws IOException from the hook
      */
     public void handleExptEvent() throws IOException {
+        assert isLoopThread() : offLoop("handleExptEvent");
         handleExpt();
     }
 
@@ -1032,33 +776,7 @@ public abstract class Dispatcher {
      * @throws IOException if accepting fails
      */
     protected void handleAccept() throws IOException {
-        for (int taken = 0; taken < ACCEPTS_PER_EVENT; taken++) {
-            if (taken > 0 && (!accepting || closed || isAcceptPaused() || !readable())) {
-                return;
-            }
-            SocketChannel channel = accept();
-            if (channel == null) {
-                return;
-            }
-            acceptOne(channel);
-        }
-    }
-
-    private void acceptOne(SocketChannel channel) throws IOException {
-        try {
-            handleAccepted(channel, peerAddress(channel));
-        } catch (RuntimeException | IOException | Error e) {
-            // Nobody owns the connection now: close it rather than leak its descriptor.
-            // (If a dispatcher already wrapped it, that dispatcher sees it closed.)
-            if (!(e instanceof ExitNow)) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // closing a socket we just accepted; nothing more to do
-                }
-            }
-            throw e;
-        }
+        EventDispatch.acceptAll(this);
     }
 
     /**
@@ -1212,12 +930,7 @@ public abstract class Dispatcher {
         if (ignoreLogTypes.contains(type)) {
             return;
         }
-        Level level = switch (type) {
-            case "error" -> Level.ERROR;
-            case "warning" -> Level.WARNING;
-            default -> Level.INFO;
-        };
-        LOG.log(level, type + ": " + message);
+        LOG.log(Repr.level(type), type + ": " + message);
     }
 
     /**
@@ -1225,78 +938,7 @@ public abstract class Dispatcher {
      */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("<").append(getClass().getName());
-        if (accepting && addr != null) {
-            s.append(" listening");
-        } else if (connected) {
-            s.append(" connected");
-        }
-        if (addr != null) {
-            s.append(' ').append(format(addr));
-        }
-        return s.append(" at 0x").append(Integer.toHexString(System.identityHashCode(this))).append('>').toString();
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private static String format(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.getHostString();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        if (address instanceof UnixDomainSocketAddress unix) {
-            return unix.getPath().toString();
-        }
-        return String.valueOf(address);
-    }
-
-    private NetworkChannel open(String operation) {
-        SelectableChannel channel = socket;
-        if (channel == null) {
-            throw new IllegalStateException(operation + ": " + this + " has no socket; call createSocket first");
-        }
-        if (closed || !channel.isOpen()) {
-            throw new IllegalStateException(operation + ": " + this + " is closed");
-        }
-        return (NetworkChannel) channel;
-    }
-
-    private IllegalStateException notOpen(String operation) {
-        open(operation);
-        return new IllegalStateException(operation + ": " + this + " has no byte-stream socket");
-    }
-
-    private DatagramChannel datagram(String operation) {
-        NetworkChannel channel = open(operation);
-        if (!(channel instanceof DatagramChannel datagram)) {
-            throw new IllegalStateException(operation + ": " + this + " is not a datagram socket");
-        }
-        return datagram;
-    }
-
-    private static SocketAddress peerAddress(SelectableChannel channel) {
-        try {
-            if (channel instanceof SocketChannel stream) {
-                return stream.getRemoteAddress();
-            }
-            if (channel instanceof DatagramChannel datagram) {
-                return datagram.getRemoteAddress();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static AddressFamily familyOf(SelectableChannel channel) {
-        try {
-            SocketAddress local = ((NetworkChannel) channel).getLocalAddress();
-            if (local == null && channel instanceof SocketChannel stream) {
-                local = stream.getRemoteAddress();
-            }
-            return local == null ? null : AddressFamily.of(local);
-        } catch (IOException | IllegalArgumentException e) {
-            return null; // closed, or an address type asyncore does not know: cannot tell
-        }
+        return Repr.of(this);
     }
 }
+

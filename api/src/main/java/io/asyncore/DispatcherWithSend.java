@@ -51,7 +51,7 @@ public abstract class DispatcherWithSend extends Dispatcher {
     // The last queued buffer when it is our own copy with room to append; null otherwise.
     private ByteBuffer tail;
 
-    /** Without a socket, in the map being served here (see {@link Dispatcher}). */
+    /** Without a socket, in the map the {@linkplain io.asyncore package rule} chooses. */
     protected DispatcherWithSend() {
         super();
     }
@@ -59,14 +59,16 @@ public abstract class DispatcherWithSend extends Dispatcher {
     /**
      * Without a socket, in {@code map}.
      *
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected DispatcherWithSend(ChannelMap map) {
         super(map);
     }
 
     /**
-     * Around an accepted or connected channel, in the map being served here.
+     * Around an accepted or connected channel, in the map the
+     * {@linkplain io.asyncore package rule} chooses.
      *
      * @param channel the channel
      */
@@ -78,7 +80,8 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * Around a channel, in {@code map}.
      *
      * @param channel the channel
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected DispatcherWithSend(SelectableChannel channel, ChannelMap map) {
         super(channel, map);
@@ -256,6 +259,7 @@ public abstract class DispatcherWithSend extends Dispatcher {
      * @throws IOException if writing fails with an error other than a disconnect
      */
     protected void initiateSend() throws IOException {
+        assert isLoopThread() : offLoop("initiateSend");
         ByteBuffer head = queue == null ? null : queue.peekFirst();
         if (head == null || isClosed()) {
             return;

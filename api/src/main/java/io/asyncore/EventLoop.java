@@ -50,8 +50,10 @@ public interface EventLoop extends Executor, AutoCloseable {
     String name();
 
     /**
-     * The map this loop serves. Dispatchers made with it join this loop; a dispatcher
-     * made on another thread takes part from the next pass.
+     * The map this loop serves. Dispatchers made with it join this loop: at once when made
+     * on the loop thread, else once {@link Dispatcher#addChannel()} or {@link #register}
+     * is called after their constructor returned (see the
+     * {@linkplain io.asyncore package documentation}).
      *
      * @return the loop's map
      */
@@ -118,7 +120,8 @@ public interface EventLoop extends Executor, AutoCloseable {
     }
 
     /**
-     * Moves {@code dispatcher} into this loop's map, on the loop thread. Thread-safe.
+     * Moves {@code dispatcher} into this loop's map, on the loop thread. Thread-safe: the
+     * way to hand over a dispatcher made on another thread, once its constructor returned.
      *
      * @param dispatcher a dispatcher with its socket created
      * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}

@@ -32,6 +32,7 @@ final class GroupListener extends Dispatcher {
             close(); // leave no half-made listener in the map
             throw e;
         }
+        addChannel(); // complete (the class is final): joins also when made off the loop thread
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -24,6 +25,7 @@ final class LoopThread implements EventLoop {
     private final Thread thread;
     private final LoopHooks hooks;
     private volatile boolean closed;
+    private final CountDownLatch serving = new CountDownLatch(1);
 
     private LoopThread(String name, Duration selectTimeout, LoopHooks hooks) {
         if (name == null) {
@@ -50,6 +52,9 @@ final class LoopThread implements EventLoop {
         loop.map.pass(); // fail here, on the caller's thread, if no backend can be had
         loop.hooks.starting(loop, loop.thread);
         loop.thread.start();
+        // Return once the thread serves the map: a dispatcher made after start on this
+        // thread must see another thread serving it, so that it waits for addChannel.
+        loop.awaitServing();
         LOG.log(Level.INFO, "event loop " + name + " started");
         return loop;
     }
@@ -63,8 +68,25 @@ final class LoopThread implements EventLoop {
         map.counters().busyFrom(System.nanoTime());
     }
 
+    /** Waits, without giving up on an interrupt, until the loop's thread serves its map. */
+    private void awaitServing() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                serving.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void run() {
         serve(map);
+        serving.countDown();
         try {
             while (!closed) {
                 runTasks();
@@ -83,6 +105,7 @@ final class LoopThread implements EventLoop {
             Asyncore.closeAll(map, true);
             map.timers().clear();
             map.releaseBackend();
+            ChannelMap.setThreadDefault(null); // nobody serves the map any more
             try {
                 hooks.ended(this); // before this thread ends, so close() leaves no thread behind
             } catch (RuntimeException | LinkageError e) {

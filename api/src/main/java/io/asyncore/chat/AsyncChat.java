@@ -8,9 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -107,27 +105,10 @@ public abstract class AsyncChat extends Dispatcher {
     /** Python's {@code ac_out_buffer_size}: the most bytes one {@code send} writes. */
     protected int acOutBufferSize = DEFAULT_OUT_BUFFER_SIZE;
 
-    /** Marks Python's {@code None} entry of {@code producer_fifo}: close when reached. */
-    private static final Object CLOSE = new Object() {
-        @Override
-        public String toString() {
-            return "closeWhenDone";
-        }
-    };
-
-    private static final byte[] EMPTY = new byte[0];
-
-    /** Read buffers, one per loop thread, lent to one handleRead at a time. */
-    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
-
-    private Terminator terminator = Terminator.NONE;
+    Terminator terminator = Terminator.NONE; // the splitter counts a count terminator down
     private long maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
 
-    // Python's ac_in_buffer: in[inStart, inEnd). Between reads it holds at most a partial
-    // terminator, in a small array of its own; during handleRead it is the scratch buffer.
-    private byte[] in = EMPTY;
-    private int inStart;
-    private int inEnd;
+    private final InputSplitter input = new InputSplitter(this);
 
     // Python's incoming list, for bufferIncomingData / getData, and its byte count.
     private final List<byte[]> incoming = new ArrayList<>();
@@ -135,11 +116,10 @@ public abstract class AsyncChat extends Dispatcher {
     // Set when bufferIncomingData passed the bound; reported after collectIncomingData.
     private InputLimitExceededException overflow;
 
-    // Python's producer_fifo: ByteBuffer (data to write), Producer, or CLOSE.
-    private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
+    private final OutputQueue output = new OutputQueue(this);
     private final OutputFlow flow = new OutputFlow(this, this::handleWritabilityChanged);
 
-    /** Without a socket, in the map being served here (see {@link Dispatcher}). */
+    /** Without a socket, in the map the {@linkplain io.asyncore package rule} chooses. */
     protected AsyncChat() {
         super();
     }
@@ -147,14 +127,16 @@ public abstract class AsyncChat extends Dispatcher {
     /**
      * Without a socket, in {@code map}.
      *
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected AsyncChat(ChannelMap map) {
         super(map);
     }
 
     /**
-     * Around an accepted or connected channel, in the map being served here.
+     * Around an accepted or connected channel, in the map the
+     * {@linkplain io.asyncore package rule} chooses.
      *
      * @param channel the channel; made non-blocking
      */
@@ -166,7 +148,8 @@ public abstract class AsyncChat extends Dispatcher {
      * Python's {@code async_chat(sock, map)}: around a channel, in {@code map}.
      *
      * @param channel the channel, or null for none yet
-     * @param map the map; null for the map being served here
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     protected AsyncChat(SelectableChannel channel, ChannelMap map) {
         super(channel, map);
@@ -232,6 +215,18 @@ public abstract class AsyncChat extends Dispatcher {
         }
         incoming.clear();
         return joined.toByteArray();
+    }
+
+    /** Python's {@code connected}, for the output queue in this package. */
+    boolean connectedNow() {
+        return connected;
+    }
+
+    /** The bound passed by {@link #bufferIncomingData}, once, for the splitter to report. */
+    InputLimitExceededException takeOverflow() {
+        InputLimitExceededException exceeded = overflow;
+        overflow = null;
+        return exceeded;
     }
 
     // ------------------------------------------------------------------ terminator
@@ -317,7 +312,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the byte count
      */
     public long pendingInputBytes() {
-        return incomingBytes + (inEnd - inStart);
+        return incomingBytes + input.held();
     }
 
     // ------------------------------------------------------------------ events
@@ -332,145 +327,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     protected void handleRead() throws IOException {
-        if (in == null) {
-            return; // still being constructed on another thread; the data waits in the socket
-        }
-        int size = acInBufferSize;
-        if (size <= 0) {
-            throw new IllegalStateException("acInBufferSize must be positive, got " + size);
-        }
-        int held = inEnd - inStart;
-        byte[] scratch = SCRATCH.get();
-        SCRATCH.set(null); // lent to this call; a nested handleRead gets its own
-        if (scratch == null || scratch.length < held + size) {
-            scratch = new byte[Math.max(held + size, DEFAULT_IN_BUFFER_SIZE)];
-        }
-        System.arraycopy(in, inStart, scratch, 0, held);
-        in = scratch;
-        inStart = 0;
-        inEnd = held;
-        try {
-            int n;
-            try {
-                n = recv(ByteBuffer.wrap(scratch, held, size));
-            } catch (IOException e) {
-                handleError(e);
-                return;
-            }
-            if (n > 0) {
-                inEnd = held + n;
-            }
-            splitInput();
-        } finally {
-            // Keep only the partial terminator; give the scratch buffer back.
-            if (in == scratch) {
-                int left = inEnd - inStart;
-                in = left == 0 || isClosed() ? EMPTY : Arrays.copyOfRange(scratch, inStart, inEnd);
-                inStart = 0;
-                inEnd = in.length;
-            }
-            SCRATCH.set(scratch);
-        }
-    }
-
-    /** The loop of Python's handle_read, over in[inStart, inEnd). */
-    private void splitInput() throws IOException {
-        while (inEnd > inStart) {
-            int lb = inEnd - inStart;
-            Terminator t = getTerminator();
-            if (t == null || t.collectsAll()) {
-                // no terminator, collect it all
-                if (!collect(inStart, lb)) {
-                    return;
-                }
-                clearInput();
-            } else if (t instanceof Terminator.Count count) {
-                long n = count.bytes();
-                if (lb < n) {
-                    if (!collect(inStart, lb)) {
-                        return;
-                    }
-                    clearInput();
-                    // Python: self.terminator = self.terminator - lb (the field, which
-                    // collectIncomingData may have replaced; a non-count replacement stands)
-                    if (terminator instanceof Terminator.Count current) {
-                        terminator = Terminator.count(Math.max(0, current.bytes() - lb));
-                    }
-                } else {
-                    if (!collect(inStart, (int) n)) {
-                        return;
-                    }
-                    consume((int) n);
-                    terminator = Terminator.count(0);
-                    foundTerminator();
-                }
-            } else {
-                byte[] delimiter = ((Terminator.Delimiter) t).shared();
-                int index = indexOf(in, inStart, inEnd, delimiter);
-                if (index != -1) {
-                    // we found the terminator; don't report the empty string
-                    if (index > 0 && !collect(inStart, index)) {
-                        return;
-                    }
-                    consume(index + delimiter.length);
-                    // This does the Right Thing if the terminator is changed here.
-                    foundTerminator();
-                } else {
-                    int prefix = findPrefixAtEnd(in, inStart, inEnd, delimiter);
-                    if (prefix != 0) {
-                        if (prefix != lb) {
-                            // collect up to the prefix, keep the prefix
-                            if (!collect(inStart, lb - prefix)) {
-                                return;
-                            }
-                            inStart = Math.max(inStart, inEnd - prefix);
-                        }
-                        break;
-                    }
-                    // no prefix, collect it all
-                    if (!collect(inStart, lb)) {
-                        return;
-                    }
-                    clearInput();
-                }
-            }
-        }
-    }
-
-    /**
-     * Hands in[from, from + length) to collectIncomingData; if that made the default
-     * collection pass its bound, reports the error, closes, and answers false.
-     */
-    private boolean collect(int from, int length) throws IOException {
-        byte[] data = Arrays.copyOfRange(in, from, from + length);
-        collectIncomingData(data);
-        InputLimitExceededException exceeded = overflow;
-        if (exceeded == null) {
-            return true;
-        }
-        overflow = null;
-        clearInput();
-        try {
-            handleError(exceeded);
-        } finally {
-            if (!isClosed()) {
-                close(); // the bound holds even if handleError keeps the channel
-            }
-        }
-        return false;
-    }
-
-    /** Python's {@code ac_in_buffer = ac_in_buffer[k:]}, on whatever buffer is current now. */
-    private void consume(int k) {
-        inStart = (int) Math.min((long) inStart + k, inEnd);
-        if (inStart == inEnd) {
-            clearInput();
-        }
-    }
-
-    private void clearInput() {
-        inStart = 0;
-        inEnd = 0;
+        input.read();
     }
 
     /**
@@ -498,8 +355,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean readable() {
-        OutputFlow f = flow; // null while a constructor runs on another thread
-        return f == null || f.allowsReading();
+        return flow.allowsReading();
     }
 
     /**
@@ -509,7 +365,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     protected void handleEndOfStream() {
-        if (!flow.endOfStream(!producerFifo.isEmpty())) {
+        if (!flow.endOfStream(!output.isEmpty())) {
             handleClose();
         }
     }
@@ -522,8 +378,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean writable() {
-        ArrayDeque<Object> fifo = producerFifo; // null while a constructor runs on another thread
-        return (fifo != null && !fifo.isEmpty()) || !connected;
+        return !output.isEmpty() || !connected;
     }
 
     // ------------------------------------------------------------------ output
@@ -539,6 +394,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer queued earlier
      */
     public void push(byte[] data) throws IOException {
+        assert isLoopThread() : "push off the loop thread: " + this;
         if (data == null) {
             throw new NullPointerException("push: data is null; push takes bytes");
         }
@@ -554,6 +410,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer queued earlier
      */
     public void pushOwned(byte[] data) throws IOException {
+        assert isLoopThread() : "pushOwned off the loop thread: " + this;
         if (data == null) {
             throw new NullPointerException("pushOwned: data is null");
         }
@@ -570,6 +427,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer queued earlier
      */
     public void pushOwned(ByteBuffer data) throws IOException {
+        assert isLoopThread() : "pushOwned off the loop thread: " + this;
         if (data == null) {
             throw new NullPointerException("pushOwned: data is null");
         }
@@ -577,28 +435,8 @@ public abstract class AsyncChat extends Dispatcher {
         if (sabs <= 0) {
             throw new IllegalStateException("acOutBufferSize must be positive, got " + sabs);
         }
-        if (isClosed() || !count(data.remaining()) || isClosed()) {
-            return; // closed, or closed now by the bound or by handleWritabilityChanged
-        }
-        int length = data.remaining();
-        if (length > sabs) {
-            for (int i = 0; i < length; i += sabs) {
-                producerFifo.addLast(data.slice(data.position() + i, Math.min(sabs, length - i)));
-            }
-        } else {
-            producerFifo.addLast(data); // the chat's now: its position may move as it is sent
-        }
-        initiateSend();
-    }
-
-    /** Counts bytes joining the queue; past the output bound reports it, closes, answers false. */
-    private boolean count(long bytes) {
-        try {
-            flow.add(bytes);
-            return true;
-        } catch (LimitExceededException e) {
-            flow.report(e);
-            return false;
+        if (output.add(data, sabs)) {
+            initiateSend();
         }
     }
 
@@ -612,10 +450,11 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer
      */
     public void pushWithProducer(Producer producer) throws IOException {
+        assert isLoopThread() : "pushWithProducer off the loop thread: " + this;
         if (producer == null) {
             throw new NullPointerException("pushWithProducer: producer is null");
         }
-        producerFifo.addLast(producer);
+        output.addProducer(producer);
         initiateSend();
     }
 
@@ -625,7 +464,8 @@ public abstract class AsyncChat extends Dispatcher {
      * now; the next write event does.
      */
     public void closeWhenDone() {
-        producerFifo.addLast(CLOSE);
+        assert isLoopThread() : "closeWhenDone off the loop thread: " + this;
+        output.addClose();
     }
 
     /**
@@ -638,66 +478,13 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IOException from a producer
      */
     public void initiateSend() throws IOException {
-        if (producerFifo == null) {
-            return; // still being constructed on another thread
-        }
-        while (!producerFifo.isEmpty() && connected) {
-            Object first = producerFifo.peekFirst();
-            if (first == CLOSE) {
-                producerFifo.removeFirst();
-                handleClose();
-                return;
-            }
-            if (first instanceof Producer producer) {
-                byte[] data = producer.more();
-                if (data != null && data.length > 0) {
-                    if (!count(data.length)) {
-                        return;
-                    }
-                    producerFifo.addFirst(ByteBuffer.wrap(data));
-                } else {
-                    producerFifo.remove(producer);
-                }
-                continue;
-            }
-            ByteBuffer buffer = (ByteBuffer) first;
-            if (!buffer.hasRemaining()) {
-                // Python deletes the empty entry, "sends" b'' and returns
-                producerFifo.removeFirst();
-                drainedAfterHalfClose();
-                return;
-            }
-            int obs = acOutBufferSize;
-            if (obs <= 0) {
-                throw new IllegalStateException("acOutBufferSize must be positive, got " + obs);
-            }
-            int limit = buffer.limit();
-            buffer.limit(buffer.position() + Math.min(obs, buffer.remaining()));
-            int sent;
-            try {
-                sent = send(buffer);
-            } catch (IOException e) {
-                handleError(e);
-                return;
-            } finally {
-                buffer.limit(limit);
-            }
-            if (isClosed()) {
-                return; // a disconnect: close() already let the queue go
-            }
-            flow.remove(sent);
-            if (!buffer.hasRemaining() && producerFifo.peekFirst() == buffer) {
-                producerFifo.removeFirst();
-                drainedAfterHalfClose();
-            }
-            // we tried to send some actual data
-            return;
-        }
+        assert isLoopThread() : "initiateSend off the loop thread: " + this;
+        output.sendSome();
     }
 
     /** The queue may have emptied: after the peer's half-close, that is the time to close. */
-    private void drainedAfterHalfClose() {
-        if (producerFifo.isEmpty() && flow.drained()) {
+    void drainedAfterHalfClose() {
+        if (output.isEmpty() && flow.drained()) {
             handleClose();
         }
     }
@@ -709,7 +496,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the queue length
      */
     public int pendingOutputEntries() {
-        return producerFifo.size();
+        return output.size();
     }
 
     /**
@@ -719,8 +506,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the queued byte count
      */
     public final long pendingOutputBytes() {
-        OutputFlow f = flow;
-        return f == null ? 0 : f.pendingBytes();
+        return flow.pendingBytes();
     }
 
     /**
@@ -754,8 +540,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return false from crossing the high watermark until draining to the low one
      */
     public final boolean isWritable() {
-        OutputFlow f = flow;
-        return f == null || f.isWritable();
+        return flow.isWritable();
     }
 
     /**
@@ -777,10 +562,11 @@ public abstract class AsyncChat extends Dispatcher {
      * calls {@link #handleClose()} now.
      */
     public void discardBuffers() {
-        clearInput();
+        assert isLoopThread() : "discardBuffers off the loop thread: " + this;
+        input.clear();
         incoming.clear();
         incomingBytes = 0;
-        producerFifo.clear();
+        output.clear();
         flow.reset();
         drainedAfterHalfClose(); // after the peer's half-close nothing is left to wait for
     }
@@ -789,11 +575,8 @@ public abstract class AsyncChat extends Dispatcher {
     @Override
     public void close() {
         super.close();
-        OutputFlow f = flow; // null if a constructor failed
-        if (f != null) {
-            f.closed();
-            producerFifo.clear();
-        }
+        flow.closed();
+        output.clear();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -808,33 +591,6 @@ public abstract class AsyncChat extends Dispatcher {
      * @return 0 to {@code needle.length - 1}
      */
     public static int findPrefixAtEnd(byte[] haystack, byte[] needle) {
-        return findPrefixAtEnd(haystack, 0, haystack.length, needle);
-    }
-
-    private static int findPrefixAtEnd(byte[] haystack, int from, int to, byte[] needle) {
-        int l = needle.length - 1;
-        while (l > 0 && !endsWith(haystack, from, to, needle, l)) {
-            l--;
-        }
-        return Math.max(l, 0);
-    }
-
-    private static boolean endsWith(byte[] haystack, int from, int to, byte[] needle, int length) {
-        if (to - from < length) {
-            return false;
-        }
-        return Arrays.equals(haystack, to - length, to, needle, 0, length);
-    }
-
-    /** Index of {@code needle} in haystack[from, to), relative to {@code from}, or -1. */
-    private static int indexOf(byte[] haystack, int from, int to, byte[] needle) {
-        int n = needle.length;
-        byte first = needle[0];
-        for (int i = from, last = to - n; i <= last; i++) {
-            if (haystack[i] == first && Arrays.equals(haystack, i + 1, i + n, needle, 1, n)) {
-                return i - from;
-            }
-        }
-        return -1;
+        return InputSplitter.findPrefixAtEnd(haystack, 0, haystack.length, needle);
     }
 }

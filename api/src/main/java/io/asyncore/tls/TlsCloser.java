@@ -26,6 +26,7 @@ final class TlsCloser extends Dispatcher {
         connected = true;
         setSocket(channel, map);
         deadline = map.timers().schedule(bound, this::close);
+        addChannel(); // complete (the class is final): joins also when closed off the loop thread
     }
 
     @Override

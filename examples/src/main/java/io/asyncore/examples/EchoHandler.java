@@ -51,7 +51,8 @@ public class EchoHandler extends DispatcherWithSend {
      * Wraps an accepted connection in {@code map}.
      *
      * @param sock the accepted connection
-     * @param map the map to join; null for the map being served on this thread
+     * @param map the map to join; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      */
     public EchoHandler(SocketChannel sock, ChannelMap map) {
         super(sock, map);

@@ -64,7 +64,8 @@ public class EchoServer extends Dispatcher {
      *
      * @param host the host name or address to bind
      * @param port the port; 0 lets the system choose (see {@link #localAddress()})
-     * @param map the map; null for the map being served on this thread, else the default map
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @throws IOException if the address is in use or cannot be bound
      */
     public EchoServer(String host, int port, ChannelMap map) throws IOException {

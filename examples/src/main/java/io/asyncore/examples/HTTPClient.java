@@ -83,7 +83,8 @@ public class HTTPClient extends Dispatcher {
      * @param host the server's host name or address
      * @param port the server's port
      * @param path the path to get, such as {@code /}
-     * @param map the map; null for the map being served on this thread, else the default map
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @param out where the response goes, chunk by chunk
      * @throws IOException if the host is unknown or the connect fails at once
      */
@@ -98,7 +99,8 @@ public class HTTPClient extends Dispatcher {
      * @param host the server's host name or address
      * @param port the server's port
      * @param path the path to get
-     * @param map the map; null for the map being served on this thread, else the default map
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @param out where the response goes
      * @param beforeConnect runs between {@code createSocket} and {@code connect}, or null
      * @throws IOException if the host is unknown or the connect fails at once
@@ -107,7 +109,6 @@ public class HTTPClient extends Dispatcher {
             Consumer<Dispatcher> beforeConnect) throws IOException {
         super(map);
         this.out = out;
-        // Set before createSocket joins the map: a loop on another thread may ask writable() at once.
         buffer = ("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         InetSocketAddress address = EchoServer.resolve(host, port);
         createSocket(AddressFamily.of(address));

@@ -45,6 +45,7 @@ class EchoServerTest {
         new Random(20261123).nextBytes(payload);
         try (EventLoop loop = EventLoop.start("echo-example-test")) {
             EchoServer server = new EchoServer("127.0.0.1", 0, loop.map());
+            server.addChannel(); // made on this thread: joins once complete
             InetSocketAddress address = (InetSocketAddress) server.localAddress();
 
             try (Socket socket = connect(address)) {
@@ -62,6 +63,7 @@ class EchoServerTest {
     void servesSeveralClientsOneAfterAnother() throws Exception {
         try (EventLoop loop = EventLoop.start("echo-example-test")) {
             EchoServer server = new EchoServer("127.0.0.1", 0, loop.map());
+            server.addChannel(); // made on this thread: joins once complete
             InetSocketAddress address = (InetSocketAddress) server.localAddress();
             Random random = new Random(7);
             for (int i = 0; i < 5; i++) {

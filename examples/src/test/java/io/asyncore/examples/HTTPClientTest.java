@@ -57,6 +57,7 @@ class HTTPClientTest {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             // Constructed here while the loop thread already polls its map.
             HTTPClient client = new HTTPClient("127.0.0.1", server.port(), "/", loop.map(), printed);
+            client.addChannel(); // the loop serves it once it is complete
             Await.until("the server closes after its response, and the client with it", Duration.ofSeconds(30),
                     client::isClosed);
             assertArrayEquals(server.response(), printed.toByteArray());

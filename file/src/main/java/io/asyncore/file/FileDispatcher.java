@@ -58,9 +58,8 @@ public class FileDispatcher extends Dispatcher {
     private volatile FileWrapper file;
 
     /**
-     * Python's {@code file_dispatcher(fd)}: in the map being served here (see
-     * {@link Dispatcher#Dispatcher(SelectableChannel, ChannelMap)}), which falls back to the
-     * default map.
+     * Python's {@code file_dispatcher(fd)}: in the map the
+     * {@linkplain io.asyncore package rule} chooses.
      *
      * @param fd an open file descriptor; duplicated, so the caller may close its copy
      * @throws PosixException if it cannot be duplicated or made non-blocking
@@ -73,7 +72,8 @@ public class FileDispatcher extends Dispatcher {
      * Python's {@code file_dispatcher(fd, map)}.
      *
      * @param fd an open file descriptor; duplicated, so the caller may close its copy
-     * @param map the map to join; null for the map being served here
+     * @param map the map to join; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @throws PosixException if it cannot be duplicated or made non-blocking
      */
     public FileDispatcher(int fd, ChannelMap map) throws PosixException {
@@ -84,7 +84,7 @@ public class FileDispatcher extends Dispatcher {
 
     /**
      * Python's {@code file_dispatcher(sys.stdin)}: a dispatcher over a standard stream, in
-     * the map being served here; see {@link #FileDispatcher(FileDescriptor, ChannelMap)}.
+     * the map the {@linkplain io.asyncore package rule} chooses; see {@link #FileDispatcher(FileDescriptor, ChannelMap)}.
      *
      * @param descriptor {@code FileDescriptor.in}, {@code .out} or {@code .err}
      * @throws PosixException if it cannot be duplicated or made non-blocking
@@ -99,7 +99,8 @@ public class FileDispatcher extends Dispatcher {
      * {@code .err} (see {@link FileWrapper#of(FileDescriptor)} for why no other).
      *
      * @param descriptor a standard stream's descriptor
-     * @param map the map to join; null for the map being served here
+     * @param map the map to join; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @throws PosixException if it cannot be duplicated or made non-blocking
      * @throws IllegalArgumentException for other descriptors
      */
@@ -109,7 +110,8 @@ public class FileDispatcher extends Dispatcher {
 
     /**
      * Python's {@code set_file(fd)}: wraps a duplicate of {@code fd}, makes it
-     * non-blocking and joins the map.
+     * non-blocking and joins the map (made on another thread than the map's loop: at
+     * {@link #addChannel()}, see {@link Dispatcher#joinMap()}).
      *
      * @param fd an open file descriptor
      * @throws PosixException if it cannot be duplicated or made non-blocking
@@ -132,7 +134,7 @@ public class FileDispatcher extends Dispatcher {
         }
         readiness.unregister();
         file = wrapper;
-        addChannel();
+        joinMap();
     }
 
     /**

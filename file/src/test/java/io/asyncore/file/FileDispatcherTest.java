@@ -171,6 +171,7 @@ class FileDispatcherTest {
                     }
                 }
             };
+            counter.addChannel(); // made on this thread: joins once complete
             for (int i = 1; i <= 100; i++) {
                 Posix.write(efd, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, i));
                 if (i % 10 == 0) {

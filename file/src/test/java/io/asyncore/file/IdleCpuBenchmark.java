@@ -35,7 +35,7 @@ public final class IdleCpuBenchmark {
             for (int i = 0; i < count; i++) {
                 int[] p = Posix.pipe(0);
                 pipes.add(p);
-                new Pumps.Reader(p[0], loop.map(), 1024);
+                new Pumps.Reader(p[0], loop.map(), 1024).addChannel(); // made off the loop thread
             }
             Thread.sleep(500); // let every dispatcher register
             Thread loopThread = find("idle-loop");

@@ -23,4 +23,20 @@ final class Threads {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Waits for {@code latch}, even if interrupted meanwhile; the interrupt is kept. */
+    static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -244,6 +244,7 @@ class EventLoopTest {
         server.createSocket(io.asyncore.AddressFamily.UNIX);
         server.bind(path);
         server.listen(256);
+        server.addChannel(); // made on this thread: joins once complete
         Await.until("loop busy", () -> busy.roundTrips > 10);
         java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger writesBeforeConnect = new java.util.concurrent.atomic.AtomicInteger();
@@ -272,6 +273,7 @@ class EventLoopTest {
             };
             client.createSocket(io.asyncore.AddressFamily.UNIX);
             client.connect(path);
+            client.addChannel();
         }
         Await.until("all connected", () -> connects.get() >= clients);
         // let the loop run a while over the new connections

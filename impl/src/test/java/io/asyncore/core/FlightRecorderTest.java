@@ -50,6 +50,7 @@ class FlightRecorderTest {
             createSocket(AddressFamily.INET);
             bind(new InetSocketAddress("127.0.0.1", 0));
             listen(8);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         @Override

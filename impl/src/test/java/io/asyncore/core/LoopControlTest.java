@@ -214,6 +214,7 @@ class LoopControlTest {
                 }
             }
             LateClient client = new LateClient();
+            client.addChannel(); // made on this thread while the loop may serve the map already
             // the loop took the new socket into a pass and is now waiting out its 30 s
             Await.until("a pass saw the client", () -> client.passes > 0 || !loopThread.isAlive());
             // a peer outside the map, so that nothing but the connect itself can wake the loop
@@ -236,6 +237,7 @@ class LoopControlTest {
             };
             stopper.createSocket(AddressFamily.INET);
             stopper.connect(server.localAddress());
+            stopper.addChannel();
             loopThread.join(Await.LIMIT.toMillis() * 2);
         }
         assertFalse(loopThread.isAlive(), "the loop thread ended");

@@ -103,6 +103,7 @@ class EventLoopGroupTest {
             createSocket(AddressFamily.INET);
             bind(new InetSocketAddress("127.0.0.1", 0));
             listen(16);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         @Override

@@ -112,10 +112,16 @@ class TimerTest {
     void timersRunInDeadlineOrder() throws Exception {
         ChannelMap map = new ChannelMap("order");
         List<Integer> order = new ArrayList<>();
-        map.timers().schedule(Duration.ofMillis(30), () -> order.add(3));
-        map.timers().schedule(Duration.ofMillis(10), () -> order.add(1));
-        map.timers().schedule(Duration.ofMillis(20), () -> order.add(2));
-        map.timers().schedule(Duration.ofMillis(20), () -> order.add(22)); // same deadline: FIFO
+        // The tasks are made first: linking a lambda can take longer than the 10 ms between
+        // two deadlines on a loaded machine, and the deadlines count from each schedule call.
+        Runnable three = () -> order.add(3);
+        Runnable one = () -> order.add(1);
+        Runnable two = () -> order.add(2);
+        Runnable twentyTwo = () -> order.add(22);
+        map.timers().schedule(Duration.ofMillis(30), three);
+        map.timers().schedule(Duration.ofMillis(10), one);
+        map.timers().schedule(Duration.ofMillis(20), two);
+        map.timers().schedule(Duration.ofMillis(20), twentyTwo); // same deadline: FIFO
         Thread.sleep(60);
         assertEquals(4, runDue(map));
         assertEquals(List.of(1, 2, 22, 3), order);

@@ -23,6 +23,7 @@ final class FifoReader extends FileDispatcher {
     FifoReader(int fd, ChannelMap map, int expected) throws IOException {
         super(fd, map);
         this.expected = expected;
+        addChannel(); // complete (the class is final): joins also when made off the loop thread
     }
 
     @Override

@@ -153,6 +153,7 @@ public final class Echo {
             setReuseAddr();
             bind(new InetSocketAddress("127.0.0.1", 0));
             listen(backlog);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         /**
@@ -199,6 +200,7 @@ public final class Echo {
             super(null, map, new CopyOnWriteArrayList<>());
             createSocket(AddressFamily.INET);
             connect(server);
+            addChannel(); // complete (the class is final): joins also when made off the loop thread
         }
 
         @Override

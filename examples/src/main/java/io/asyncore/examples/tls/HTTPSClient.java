@@ -24,7 +24,8 @@ public class HTTPSClient extends HTTPClient {
      * @param port the server's port
      * @param path the path to get
      * @param config the client's TLS settings
-     * @param map the map; null for the map being served here, else the default map
+     * @param map the map; null to let the
+     *     {@linkplain io.asyncore package rule} choose
      * @param out where the response goes
      * @throws IOException if the host is unknown or the connect fails at once
      */

@@ -82,6 +82,7 @@ class ChatRoomTest {
     void everyLineReachesEveryOtherClientAndNeverItsSender() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            room.addChannel(); // made on this thread: joins once complete
             try (Client a = new Client(port(room)); Client b = new Client(port(room)); Client c = new Client(port(room))) {
                 awaitSessions(loop, room, 3);
 
@@ -116,6 +117,7 @@ class ChatRoomTest {
     void anOverlongLineDropsOnlyItsSender() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            room.addChannel(); // made on this thread: joins once complete
             try (Client a = new Client(port(room)); Client b = new Client(port(room)); Client c = new Client(port(room))) {
                 awaitSessions(loop, room, 3);
 
@@ -141,6 +143,7 @@ class ChatRoomTest {
     void theLineLimitIsExactly4096BytesWithoutTheLineEnd() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            room.addChannel(); // made on this thread: joins once complete
             String limit = "y".repeat(ChatRoomServer.MAX_LINE_BYTES);
             try (Client listener = new Client(port(room)); Client a = new Client(port(room))) {
                 awaitSessions(loop, room, 2);
@@ -167,6 +170,7 @@ class ChatRoomTest {
     void aSilentClientIsClosedAfterTheIdleTimeout() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            room.addChannel(); // made on this thread: joins once complete
             assertEquals(ChatRoomServer.IDLE_TIMEOUT, room.clientIdleTimeout());
             room.setClientIdleTimeout(java.time.Duration.ofMillis(300));
             try (Client silent = new Client(port(room))) {
@@ -181,6 +185,7 @@ class ChatRoomTest {
     void aClientThatLeavesIsForgotten() throws Exception {
         try (EventLoop loop = EventLoop.start("chat-room-test")) {
             ChatRoomServer room = new ChatRoomServer("127.0.0.1", 0, loop.map());
+            room.addChannel(); // made on this thread: joins once complete
             try (Client b = new Client(port(room)); Client c = new Client(port(room))) {
                 Client a = new Client(port(room));
                 awaitSessions(loop, room, 3);
