@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.Asyncore;
 import io.asyncore.testkit.Await;
 import io.asyncore.AddressFamily;
 import io.asyncore.ChannelMap;
@@ -185,7 +186,7 @@ class JoinRuleTest {
         Await.passesUntil(map, "read", d.firstRead::isDone);
         assertEquals(Thread.currentThread().getName() + ":hi", d.firstRead.get());
         d.close();
-        map.releasePoller();
+        Asyncore.closeAll(map, true); // releases its backend
     }
 
     @Test
