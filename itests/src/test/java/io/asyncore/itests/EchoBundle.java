@@ -34,7 +34,7 @@ final class EchoBundle {
         main.putValue("Bundle-SymbolicName", SYMBOLIC_NAME);
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Bundle-Activator", EchoActivator.class.getName());
-        main.putValue("Import-Package", "io.asyncore;version=\"[2.0,3)\",org.osgi.framework;version=\"[1.8,2)\"");
+        main.putValue("Import-Package", "io.asyncore;version=\"[3.0,4)\",org.osgi.framework;version=\"[1.8,2)\"");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
             for (Class<?> c : CLASSES) {
