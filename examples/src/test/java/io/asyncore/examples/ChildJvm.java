@@ -89,6 +89,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * The child's process id, to look at its descriptors in {@code /proc}.
+     *
+     * @return the pid
+     */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
      * Whether the child is still running.
      *
      * @return true while it runs
