@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class EchoServerFdSoakIT {
 
-    private static final int ROUNDS = 2;
-    private static final int CLIENTS = 16;
+    private static final int ROUNDS = 1;
+    private static final int CLIENTS = 8;
     /** Clients that send until the server pauses: each costs the server a few MiB of buffers. */
-    private static final int FLOODERS = 8;
+    private static final int FLOODERS = 4;
     /**
      * More than the high watermark (256 KiB) plus what the socket buffers on both sides
      * hold (loopback buffers grow to several MiB).
@@ -47,7 +47,8 @@ class EchoServerFdSoakIT {
     private static final long FLOOD = 64L << 20;
     /** The clients' own socket buffers: small, so a paused server is reached sooner. */
     private static final int CLIENT_BUFFER = 64 * 1024;
-    private static final long SETTLE_SECONDS = 10;
+    /** The bound for the server to settle after a phase; far above what it takes on a quiet machine. */
+    private static final long SETTLE_SECONDS = 20;
 
     @Test
     void everyFaultGivesBackEveryDescriptor() throws Exception {
@@ -61,7 +62,7 @@ class EchoServerFdSoakIT {
             // selector among them): the baseline is taken once it is closed again.
             halfCloseFullEcho(s, 1, 1000);
             Map<String, Long> baseline = s.settledBaseline();
-            for (int round = 0; round < ROUNDS; round++) {
+            for (int round = 0; round < ROUNDS; round++) { // more rounds for a longer soak by hand
                 s.check(baseline, "paused readers that reset", () -> pausedThen(s, End.CLOSE));
                 s.check(baseline, "paused readers that reset with SO_LINGER 0", () -> pausedThen(s, End.LINGER_ZERO));
                 s.check(baseline, "paused readers that empty their buffer and close", () -> pausedThen(s, End.DRAIN_AND_CLOSE));
@@ -90,6 +91,7 @@ class EchoServerFdSoakIT {
         for (SocketChannel c : clients) {
             flood(c);
         }
+        s.awaitPaused(FLOODERS);
         for (SocketChannel c : clients) {
             switch (end) {
                 case CLOSE -> c.close();
@@ -117,18 +119,24 @@ class EchoServerFdSoakIT {
         }
     }
 
-    /** Sends from a non-blocking client until it takes nothing for a moment. */
+    /**
+     * Sends from a non-blocking client until it takes nothing for 100 ms: the socket
+     * buffers on both sides are full and the server no longer reads (see
+     * {@link Server#awaitPaused}).
+     */
     private static void flood(SocketChannel c) throws Exception {
         c.configureBlocking(false);
         ByteBuffer data = ByteBuffer.allocate(256 * 1024);
         long sent = 0;
         int stalls = 0;
-        while (sent < FLOOD && stalls < 5) {
+        while (sent < FLOOD && stalls < 10) {
             int n = c.write(data.clear());
             sent += n;
             if (n == 0) {
                 stalls++;
                 Thread.sleep(10);
+            } else {
+                stalls = 0;
             }
         }
         assertTrue(sent < FLOOD, "the server never paused reading: it took " + sent + " bytes unread");
@@ -142,7 +150,7 @@ class EchoServerFdSoakIT {
         String script = "import socket,time\n"
                 + "s=[socket.create_connection(('127.0.0.1'," + s.address.getPort() + ")) for i in range(" + FLOODERS + ")]\n"
                 + "for c in s: c.setblocking(False)\n"
-                + "end=time.time()+0.5\n"
+                + "end=time.time()+0.3\n"
                 + "while time.time()<end:\n"
                 + "  for c in s:\n"
                 + "    try: c.send(b'x'*65536)\n"
@@ -153,6 +161,9 @@ class EchoServerFdSoakIT {
         Process p = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
         try (InputStream out = p.getInputStream()) {
             assertEquals('r', out.read(), "the client process did not start");
+            if (!drained) {
+                s.awaitPaused(FLOODERS);
+            }
         } finally {
             p.destroyForcibly().waitFor();
             p.getOutputStream().close();
@@ -310,18 +321,61 @@ class EchoServerFdSoakIT {
         }
 
         /**
+         * Waits until at least {@code n} of the server's connections hold received bytes
+         * it does not read: the same non-zero receive queue 100 ms apart. The echo reads
+         * whenever it may, so that is its watermark pause.
+         */
+        void awaitPaused(int n) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+            while (true) {
+                Map<String, String> before = receiveQueues();
+                Thread.sleep(100);
+                Map<String, String> after = receiveQueues();
+                long paused = after.entrySet().stream()
+                        .filter(e -> !e.getValue().equals("00000000") && e.getValue().equals(before.get(e.getKey())))
+                        .count();
+                if (paused >= n) {
+                    return;
+                }
+                if (System.nanoTime() - end > 0) {
+                    throw new AssertionError("the server did not pause reading from " + n + " clients: " + after);
+                }
+            }
+        }
+
+        /** Per established connection of the server (local and remote address), its receive queue in hex. */
+        private Map<String, String> receiveQueues() throws IOException {
+            Map<String, String> queues = new TreeMap<>();
+            for (String[] f : tcpRows()) {
+                if (f[3].equals("01")) {
+                    queues.put(f[1] + " " + f[2], f[4].substring(f[4].indexOf(':') + 1));
+                }
+            }
+            return queues;
+        }
+
+        /**
          * The server's TCP sockets other than listeners, as "local remote STATE": from the
          * kernel's table ({@code /proc/<pid>/net/tcp} and {@code tcp6}), matched by inode
          * to the server's descriptors.
          */
         List<String> connections() throws IOException {
+            List<String> found = new ArrayList<>();
+            for (String[] f : tcpRows()) {
+                found.add(f[1] + " " + f[2] + " " + tcpState(f[3]));
+            }
+            return found;
+        }
+
+        /** The kernel's rows (split into fields) of the server's TCP sockets, listeners left out. */
+        private List<String[]> tcpRows() throws IOException {
             List<String> inodes = new ArrayList<>();
             for (String target : descriptorTargets()) {
                 if (target.startsWith("socket:[")) {
                     inodes.add(target.substring(8, target.length() - 1));
                 }
             }
-            List<String> found = new ArrayList<>();
+            List<String[]> rows = new ArrayList<>();
             for (String table : new String[] {"tcp", "tcp6"}) {
                 Path file = Path.of("/proc", Long.toString(pid), "net", table);
                 if (!Files.exists(file)) {
@@ -329,13 +383,12 @@ class EchoServerFdSoakIT {
                 }
                 for (String line : Files.readAllLines(file)) {
                     String[] f = line.trim().split("\\s+");
-                    if (f.length < 10 || !inodes.contains(f[9]) || f[3].equals("0A")) { // 0A: LISTEN
-                        continue;
+                    if (f.length >= 10 && inodes.contains(f[9]) && !f[3].equals("0A")) { // 0A: LISTEN
+                        rows.add(f);
                     }
-                    found.add(f[1] + " " + f[2] + " " + tcpState(f[3]));
                 }
             }
-            return found;
+            return rows;
         }
 
         private static String tcpState(String hex) {
