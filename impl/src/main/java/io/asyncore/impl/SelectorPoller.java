@@ -228,6 +228,11 @@ final class SelectorPoller implements Poller {
         if (key == null) {
             if (ops != 0) {
                 channel.register(selector, ops, d);
+                if (channel instanceof ServerSocketChannel listener) {
+                    // Now, not a pass later: what serving needs is open from the pass that
+                    // first registers a listener, so its descriptor count does not grow later.
+                    acceptWatch.track(d, listener, ops);
+                }
             }
             remember(d, channel, ops, read, write, stamp);
             return false;

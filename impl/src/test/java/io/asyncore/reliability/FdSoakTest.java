@@ -1,6 +1,10 @@
 package io.asyncore.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -8,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +103,57 @@ class FdSoakTest {
         }
     }
 
+    /**
+     * A listener's first pass opens every descriptor serving it needs (the engine's
+     * selector, and the small selector that watches listeners during long passes): a
+     * count taken then is the count whenever the server holds no connection, not two
+     * lower than after the first accepted connection.
+     */
+    @Test
+    void aListenerHoldsFromItsFirstPassWhatItHoldsAfterServing() throws Exception {
+        ChannelMap map = new ChannelMap("first-pass");
+        try {
+            Net.Server server = new Net.Server(map, (c, m) -> new Net.Echo(c, m));
+            Asyncore.loop(Duration.ZERO, false, map, 1);
+            Map<String, Long> first = ownDescriptorKinds();
+            try (SocketChannel client = SocketChannel.open(server.local())) {
+                passUntil(map, () -> map.size() == 2, "the connection is accepted");
+                client.write(ByteBuffer.wrap(new byte[] {42}));
+                ByteBuffer echo = ByteBuffer.allocate(1);
+                client.configureBlocking(false);
+                passUntil(map, () -> readSome(client, echo), "the byte comes back");
+            }
+            passUntil(map, () -> map.size() == 1, "the connection is closed");
+            Asyncore.loop(Duration.ZERO, false, map, 1); // the selector lets the closed channel's descriptor go
+            assertEquals(first, ownDescriptorKinds(), "descriptors after one connection, against those after the first pass");
+        } finally {
+            Asyncore.closeAll(map, true);
+        }
+    }
+
+    private static boolean readSome(SocketChannel c, ByteBuffer into) {
+        try {
+            return c.read(into) != 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void passUntil(ChannelMap map, java.util.function.BooleanSupplier done, String what) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Asyncore.loop(Duration.ofMillis(10), false, map, 1);
+        }
+    }
+
+    /** This process's sockets, pipes, epoll and eventfd descriptors by kind. */
+    private static Map<String, Long> ownDescriptorKinds() throws IOException {
+        return descriptorKinds(Path.of("/proc/self/fd"));
+    }
+
     private static long ownSockets() throws IOException {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
@@ -133,8 +189,12 @@ class FdSoakTest {
      * counted.
      */
     private static Map<String, Long> descriptorKinds(Child child) throws IOException {
+        return descriptorKinds(Path.of("/proc", Long.toString(child.process.pid()), "fd"));
+    }
+
+    private static Map<String, Long> descriptorKinds(Path fdDirectory) throws IOException {
         Map<String, Long> kinds = new TreeMap<>();
-        try (var fds = Files.list(Path.of("/proc", Long.toString(child.process.pid()), "fd"))) {
+        try (var fds = Files.list(fdDirectory)) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 String target;
                 try {
