@@ -89,6 +89,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * The child's process id, to look at its descriptors in {@code /proc}.
+     *
+     * @return the pid
+     */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
      * Whether the child is still running.
      *
      * @return true while it runs
@@ -213,10 +222,21 @@ final class ChildJvm implements AutoCloseable {
     /** Asks the child to stop (SIGTERM, so shutdown hooks run), then forces it. */
     @Override
     public void close() throws InterruptedException {
+        // A launcher script (a jlink image's bin/echo-server) runs java as its child without
+        // exec: stop the descendants too, or the server outlives the test.
+        java.util.List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(20, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle child : descendants) {
+            try {
+                child.onExit().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                child.destroyForcibly();
+            }
         }
         reader.join(TimeUnit.SECONDS.toMillis(10));
     }

@@ -50,9 +50,12 @@ final class ChannelRegistration implements Registration {
                         return settled(ops, read, write); // nothing to wait for: no system call
                     }
                     key = channel.register(backend.selector, ops, this);
-                    // A new listener joins the accept watch from its next pass: a loop that
-                    // never gets a second pass (one burst that ends in EMFILE) opens no
-                    // second selector.
+                    if (channel instanceof ServerSocketChannel listener) {
+                        // Now, not a pass later: what serving needs is open from the pass that
+                        // first registers a listener, while descriptors are plentiful, so a
+                        // server's descriptor count does not grow at its first connection.
+                        backend.acceptWatch.track(dispatcher, listener, ops);
+                    }
                     return settled(ops, read, write);
                 }
                 key = k;

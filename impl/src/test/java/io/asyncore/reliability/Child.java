@@ -104,6 +104,19 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** Open socket descriptors of the child now: its listener and connections, and the JVM's own. */
+    long sockets() throws IOException {
+        try (var list = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return list.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
+    }
+
     /** The class path of the child: the modules' jars (or class folders) and the tests. */
     static String classPath() {
         return classPath(false);

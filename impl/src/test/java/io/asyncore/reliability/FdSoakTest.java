@@ -1,7 +1,11 @@
 package io.asyncore.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asyncore.Asyncore;
+import io.asyncore.ChannelMap;
+import io.asyncore.testkit.Await;
 import io.asyncore.testkit.Descriptors;
 import io.asyncore.testkit.Echo;
 import io.asyncore.testkit.NoLeaks;
@@ -11,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +106,47 @@ class FdSoakTest {
         }
     }
 
+    /**
+     * A listener's first pass opens every descriptor serving it needs (the engine's
+     * selector, and the small selector that watches listeners during long passes): a
+     * count taken then is the count whenever the server holds no connection, not two
+     * lower than after the first accepted connection.
+     */
+    @Test
+    void aListenerHoldsFromItsFirstPassWhatItHoldsAfterServing() throws Exception {
+        ChannelMap map = new ChannelMap("first-pass");
+        try {
+            Echo.Server server = new Echo.Server(map);
+            Asyncore.loop(Duration.ZERO, false, map, 1);
+            Map<String, Long> first = ownDescriptorKinds();
+            try (SocketChannel client = SocketChannel.open(server.address())) {
+                Await.passesUntil(map, "the connection is accepted", () -> map.size() == 2);
+                client.write(ByteBuffer.wrap(new byte[] {42}));
+                ByteBuffer echo = ByteBuffer.allocate(1);
+                client.configureBlocking(false);
+                Await.passesUntil(map, "the byte comes back", () -> readSome(client, echo));
+            }
+            Await.passesUntil(map, "the connection is closed", () -> map.size() == 1);
+            Asyncore.loop(Duration.ZERO, false, map, 1); // the selector lets the closed channel's descriptor go
+            assertEquals(first, ownDescriptorKinds(), "descriptors after one connection, against those after the first pass");
+        } finally {
+            Asyncore.closeAll(map, true);
+        }
+    }
+
+    private static boolean readSome(SocketChannel c, ByteBuffer into) {
+        try {
+            return c.read(into) != 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** This process's sockets, pipes, epoll and eventfd descriptors by kind. */
+    private static Map<String, Long> ownDescriptorKinds() throws IOException {
+        return descriptorKinds(Path.of("/proc/self/fd"));
+    }
+
     private interface Phase {
         void run() throws Exception;
     }
@@ -124,8 +170,12 @@ class FdSoakTest {
      * counted.
      */
     private static Map<String, Long> descriptorKinds(Child child) throws IOException {
+        return descriptorKinds(Path.of("/proc", Long.toString(child.process.pid()), "fd"));
+    }
+
+    private static Map<String, Long> descriptorKinds(Path fdDirectory) throws IOException {
         Map<String, Long> kinds = new TreeMap<>();
-        try (var fds = Files.list(Path.of("/proc", Long.toString(child.process.pid()), "fd"))) {
+        try (var fds = Files.list(fdDirectory)) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 String target;
                 try {

@@ -87,6 +87,7 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
     /** The module flags bin/karaf passes on Java 9+, which Pax Exam's runner leaves out. */
     private static String[] jdkFlags() {
         return new String[] {
+            "-ea", // the loop-thread asserts hold inside Karaf too
             "--add-reads=java.xml=java.logging",
             "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
             "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + Reactor.property("karaf.version") + ".jar",
