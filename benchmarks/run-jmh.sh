@@ -8,7 +8,7 @@ cd "$here/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export PATH="$JAVA_HOME/bin:$PATH"
 if [ ! -f benchmarks/target/classpath.txt ] || [ "${REBUILD:-1}" = 1 ]; then
-  ./mvnw -q -pl api,impl,benchmarks -am install -DskipTests > /tmp/asyncore-bench-build.log 2>&1 \
+  ./mvnw -q -pl benchmarks -am package -DskipTests > /tmp/asyncore-bench-build.log 2>&1 \
     || { tail -40 /tmp/asyncore-bench-build.log; exit 1; }
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
