@@ -13,7 +13,7 @@ import java.util.List;
  * prints the CPU time of the loop thread and the poller thread as a percentage of one
  * core (target: under 1%).
  *
- * <p>Run: {@code ./mvnw -q -o -pl file exec:exec@idle} (after {@code install}), or
+ * <p>Run: {@code ./mvnw -q -o -pl io.asyncore.file exec:exec@idle} (after {@code install}), or
  * {@code java --enable-native-access=ALL-UNNAMED -cp <test class path> io.asyncore.file.IdleCpuBenchmark}.
  */
 public final class IdleCpuBenchmark {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * client and echo server in one loop and in two loops (two threads). Prints each result
  * and the pipe/socket ratio. Bounded: about 40 seconds.
  *
- * <p>Run: {@code ./mvnw -q -pl file org.codehaus.mojo:exec-maven-plugin:exec@pingpong}
+ * <p>Run: {@code ./mvnw -q -pl io.asyncore.file org.codehaus.mojo:exec-maven-plugin:exec@pingpong}
  * (after {@code install}); optional arguments: seconds per measurement (default 3),
  * message size (64), bulk chunk size (65536), pipe capacity (1 MiB; 0 keeps Linux's
  * default of 64 KiB).
