@@ -213,6 +213,7 @@ final class Pass implements ReadySink {
             wake();
         }
         if (!serves(d)) {
+            forgetIfLeft(d);
             return false;
         }
         SelectableChannel channel = d.channel();
@@ -229,6 +230,22 @@ final class Pass implements ReadySink {
         delivered++;
         Asyncore.readwrite(d, events);
         return true;
+    }
+
+    /**
+     * A dispatcher taken out of this map without being closed ({@code delChannel()}, or a
+     * whiteboard detach) keeps its channel open, and the backend would report it ready on
+     * every pass, each returning at once: its registration here is cancelled. Should it
+     * rejoin, the pass registers it afresh.
+     */
+    private void forgetIfLeft(Dispatcher d) {
+        Registration r = d.registration;
+        if (d.owner != map && r != null && (d.passStamp & ~OWN_BITS) == epoch) {
+            r.cancel();
+            d.registration = null;
+            d.registeredFor = null;
+            d.passStamp = 0;
+        }
     }
 
     @Override
@@ -276,6 +293,7 @@ final class Pass implements ReadySink {
         @Override
         public boolean ready(Dispatcher d, int events) {
             if (!serves(d)) {
+                forgetIfLeft(d);
                 return false;
             }
             int answers;
