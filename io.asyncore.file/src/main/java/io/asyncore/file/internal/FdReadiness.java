@@ -73,10 +73,10 @@ public final class FdReadiness implements ReadinessSource {
         if (queued.get()) {
             return;
         }
-        int want = (read ? Posix.EPOLLIN | Posix.EPOLLPRI : 0) | (write ? Posix.EPOLLOUT : 0);
+        int want = (read ? Epoll.EPOLLIN | Epoll.EPOLLPRI : 0) | (write ? Epoll.EPOLLOUT : 0);
         if (regular) {
             if (want != 0) {
-                fire(want & ~Posix.EPOLLPRI);
+                fire(want & ~Epoll.EPOLLPRI);
             }
             return;
         }
@@ -100,7 +100,7 @@ public final class FdReadiness implements ReadinessSource {
                 poller = FdPoller.register(this, fd, want);
                 if (poller == null) {
                     regular = true;
-                    fire(want & ~Posix.EPOLLPRI);
+                    fire(want & ~Epoll.EPOLLPRI);
                     return;
                 }
                 registeredFd = fd;
@@ -167,10 +167,10 @@ public final class FdReadiness implements ReadinessSource {
         int wanted = this.wanted;
         armed = 0; // one-shot: the kernel disarmed the descriptor when it fired
         int flags = events & (Asyncore.POLLIN | Asyncore.POLLPRI | Asyncore.POLLOUT);
-        if ((events & (Posix.EPOLLHUP | Posix.EPOLLERR)) != 0) {
+        if ((events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
             // let read(2) find the end of file, write(2) find EPIPE; a dispatcher that
             // wants neither learns it when it wants one again (re-arming fires at once)
-            flags |= wanted & (Posix.EPOLLIN | Posix.EPOLLOUT);
+            flags |= wanted & (Epoll.EPOLLIN | Epoll.EPOLLOUT);
         }
         if ((events & FAILED) != 0) {
             flags |= Asyncore.POLLERR; // watching failed: the dispatcher closes
