@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
+import io.asyncore.EventLoop;
 import io.asyncore.file.internal.EpollBackend;
 import io.asyncore.file.internal.EpollEngine;
 import io.asyncore.file.internal.FdPoller;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +110,31 @@ class EpollBackendTest {
         assertNull(FdPoller.runningThread());
         assertEquals(0, FdLeakCheck.pollerThreads());
         assertEquals(anonBefore, anonymousInodes(), "the epoll set and its eventfd are closed with the map");
+    }
+
+    /** An event loop's map waits in the epoll backend too: tasks from other threads wake it through the eventfd. */
+    @Test
+    void eventLoopServesDescriptorsAndTasks() throws Exception {
+        int[] p = Posix.pipe(0);
+        try (EventLoop loop = EventLoop.start("epoll-loop")) {
+            CompletableFuture<Pumps.Reader> made = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    made.complete(new Pumps.Reader(p[0], loop.map(), 64));
+                } catch (PosixException e) {
+                    made.completeExceptionally(e);
+                }
+            });
+            Pumps.Reader reader = made.get(10, TimeUnit.SECONDS);
+            Posix.write(p[1], ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+            Await.until("the loop read the pipe", () -> reader.data.size() == 4);
+            CompletableFuture<String> seen = new CompletableFuture<>();
+            loop.execute(() -> seen.complete(reader.hookThread.getName() + " poller=" + FdPoller.runningThread()));
+            assertEquals("epoll-loop poller=null", seen.get(10, TimeUnit.SECONDS));
+        } finally {
+            Posix.close(p[0]);
+            Posix.close(p[1]);
+        }
     }
 
     @Test
