@@ -53,7 +53,9 @@ public final class EpollBackend implements ReadinessBackend {
     private final int epfd;
     private final int wakeFd;
     private final MemorySegment events = Arena.ofAuto().allocate(Epoll.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
-    private final ByteBuffer drained = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+    private final ByteBuffer drained = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    /** What a wake-up writes to the eventfd; used under lock. */
+    private final ByteBuffer one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1L);
     /** Guards the descriptors' lifetime and every call on them but the wait itself. */
     private final Object lock = new Object();
     private volatile boolean woken; // written under lock
@@ -212,7 +214,7 @@ public final class EpollBackend implements ReadinessBackend {
     private void signal() {
         woken = true;
         try {
-            Posix.write(wakeFd, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1L));
+            Posix.write(wakeFd, one.clear());
         } catch (PosixException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot wake epoll backend " + epfd, e);
         }
