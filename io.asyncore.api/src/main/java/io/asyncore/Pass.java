@@ -171,7 +171,10 @@ final class Pass implements ReadySink {
         SelectableChannel channel = d.channel();
         Object target = channel != null ? channel : d.readinessSource();
         Registration r = d.registration;
-        if (r != null && (d.registeredFor != target || (d.passStamp & ~OWN_BITS) != epoch)) {
+        // A source cancels its registration when its descriptor goes (see
+        // ReadinessSource.offerDescriptor): registered afresh, with the descriptor it has now.
+        if (r != null && (d.registeredFor != target || (d.passStamp & ~OWN_BITS) != epoch
+                || (channel == null && !r.isValid()))) {
             r.cancel();
             r = d.registration = null;
             d.registeredFor = null;

@@ -39,7 +39,10 @@ public interface ReadinessBackend extends AutoCloseable {
     /**
      * Starts watching a readiness source (a raw file descriptor, say) for
      * {@code dispatcher}, as {@link #register(SelectableChannel, Dispatcher)} does for a
-     * channel. Loop thread.
+     * channel. A backend that watches file descriptors itself asks the source to
+     * {@linkplain ReadinessSource#offerDescriptor offer} its descriptor and watches that
+     * in its own wait set; others use the source's {@code interest} and {@code takeReady}.
+     * Loop thread.
      *
      * @param source the dispatcher's {@link Dispatcher#readinessSource()}
      * @param dispatcher whom its events are for
@@ -61,7 +64,8 @@ public interface ReadinessBackend extends AutoCloseable {
 
     /**
      * Another round within the same pass, after {@link #waitReady}: reports the channels
-     * ready now without waiting. Readiness sources report in {@link #waitReady} only.
+     * ready now without waiting. Readiness sources that detect readiness themselves report
+     * in {@link #waitReady} only; descriptors the backend watches itself may report here too.
      * Loop thread.
      *
      * @param sink where ready dispatchers go

@@ -34,7 +34,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link PosixException} and reach {@link #handleError(Throwable)}.
  *
  * <p>Readiness comes from one shared {@code epoll} thread ({@code asyncore-fd-poller})
- * that only detects it and wakes the loop; no user code runs there. Regular files are
+ * that only detects it and wakes the loop; no user code runs there. A backend that
+ * watches descriptors itself takes the descriptor instead (see
+ * {@link ReadinessSource#offerDescriptor}), and then no such thread runs. Regular files are
  * always ready, as POSIX says. Differences from Python: hang-up and error are delivered
  * as read or write events, so that a pipe's buffered data is read before the end of file
  * closes the dispatcher (Python's {@code readwrite} calls {@code handle_close} at once

@@ -44,7 +44,7 @@ public final class FdPoller implements Runnable {
     private volatile boolean closed; // set under LOCK: epfd is closed, never touch it again
 
     private FdPoller() throws PosixException {
-        epfd = Posix.epollCreate();
+        epfd = Epoll.create();
         try {
             stopFd = Posix.eventfd(0, Posix.O_NONBLOCK);
         } catch (PosixException e) {
@@ -52,7 +52,7 @@ public final class FdPoller implements Runnable {
             throw e;
         }
         try {
-            Posix.epollCtl(epfd, Posix.EPOLL_CTL_ADD, stopFd, Posix.EPOLLIN, STOP);
+            Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, stopFd, Epoll.EPOLLIN, STOP);
         } catch (PosixException e) {
             Posix.close(stopFd);
             Posix.close(epfd);
@@ -81,7 +81,7 @@ public final class FdPoller implements Runnable {
             p.sources.put(id, source);
             int error;
             try {
-                error = Posix.epollCtl(p.epfd, Posix.EPOLL_CTL_ADD, fd, events | Posix.EPOLLONESHOT, id, Posix.EPERM);
+                error = Epoll.ctl(p.epfd, Epoll.EPOLL_CTL_ADD, fd, events | Epoll.EPOLLONESHOT, id, Posix.EPERM);
             } catch (PosixException e) {
                 p.sources.remove(id);
                 p.stopIfUnused();
@@ -103,7 +103,7 @@ public final class FdPoller implements Runnable {
         if (closed) {
             throw new PosixException("epoll_ctl(" + epfd + ", EPOLL_CTL_MOD, " + fd + ") after shutdown", Posix.EBADF);
         }
-        Posix.epollCtl(epfd, Posix.EPOLL_CTL_MOD, fd, events | Posix.EPOLLONESHOT, source.id);
+        Epoll.ctl(epfd, Epoll.EPOLL_CTL_MOD, fd, events | Epoll.EPOLLONESHOT, source.id);
     }
 
     /** Removes {@code fd}; must run before the descriptor is closed. Stops the thread after the last one. */
@@ -117,7 +117,7 @@ public final class FdPoller implements Runnable {
                 return;
             }
             try {
-                Posix.epollCtl(epfd, Posix.EPOLL_CTL_DEL, fd, 0, 0L, Posix.EBADF, Posix.ENOENT);
+                Epoll.ctl(epfd, Epoll.EPOLL_CTL_DEL, fd, 0, 0L, Posix.EBADF, Posix.ENOENT);
             } catch (PosixException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot stop watching fd " + fd, e);
             }
@@ -174,18 +174,18 @@ public final class FdPoller implements Runnable {
     public void run() {
         boolean stop = false;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+            MemorySegment events = arena.allocate(Epoll.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             while (!stop) {
-                int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
+                int n = Epoll.await(epfd, events, MAX_EVENTS, -1);
                 for (int i = 0; i < n; i++) {
-                    long id = Posix.eventData(events, i);
+                    long id = Epoll.eventData(events, i);
                     if (id == STOP) {
                         stop = true;
                         continue;
                     }
                     FdReadiness source = sources.get(id);
                     if (source != null) {
-                        source.fire(Posix.eventFlags(events, i));
+                        source.fire(Epoll.eventFlags(events, i));
                     }
                 }
             }

@@ -5,6 +5,7 @@ import io.asyncore.file.FileDispatcher;
 import io.asyncore.file.FileWrapper;
 import io.asyncore.file.PosixException;
 import io.asyncore.spi.ReadinessSource;
+import io.asyncore.spi.Registration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read or write readiness, so that {@code read(2)} sees the end of file (after the data
  * still buffered in a pipe) and {@code write(2)} sees {@code EPIPE}; only a dispatcher
  * that wants neither would get them raw, and it gets nothing until it wants something.
+ *
+ * <p>A backend that watches descriptors itself ({@link EpollBackend}) takes the
+ * descriptor through {@link #offerDescriptor}: then nothing here runs but
+ * {@link #unregister()}, which cancels that backend's registration before the
+ * descriptor closes, and no poller thread starts.
  */
 public final class FdReadiness implements ReadinessSource {
 
@@ -49,6 +55,8 @@ public final class FdReadiness implements ReadinessSource {
     private int wanted;
     private long lastDelivery = Long.MIN_VALUE / 2;
     private boolean regular;
+    /** The registration of a backend that watches the descriptor itself, or null. */
+    private Registration watch;
 
     /** Set by {@link FdPoller#register}: the epoll data that names this source. */
     long id;
@@ -64,6 +72,7 @@ public final class FdReadiness implements ReadinessSource {
 
     @Override
     public synchronized void interest(boolean read, boolean write, Waker w) {
+        assert watch == null : "a backend watches the descriptor of " + dispatcher + " itself";
         if (w != waker) {
             waker = w;
             if (queued.get()) {
@@ -73,10 +82,10 @@ public final class FdReadiness implements ReadinessSource {
         if (queued.get()) {
             return;
         }
-        int want = (read ? Posix.EPOLLIN | Posix.EPOLLPRI : 0) | (write ? Posix.EPOLLOUT : 0);
+        int want = (read ? Epoll.EPOLLIN | Epoll.EPOLLPRI : 0) | (write ? Epoll.EPOLLOUT : 0);
         if (regular) {
             if (want != 0) {
-                fire(want & ~Posix.EPOLLPRI);
+                fire(want & ~Epoll.EPOLLPRI);
             }
             return;
         }
@@ -100,7 +109,7 @@ public final class FdReadiness implements ReadinessSource {
                 poller = FdPoller.register(this, fd, want);
                 if (poller == null) {
                     regular = true;
-                    fire(want & ~Posix.EPOLLPRI);
+                    fire(want & ~Epoll.EPOLLPRI);
                     return;
                 }
                 registeredFd = fd;
@@ -160,18 +169,28 @@ public final class FdReadiness implements ReadinessSource {
         }
     }
 
+    /**
+     * Hands the descriptor to a backend that watches it in its own wait set; this source
+     * then arms nothing, and {@link #unregister()} cancels {@code registration} before the
+     * descriptor closes. Loop thread.
+     */
+    @Override
+    public synchronized int offerDescriptor(Registration registration) {
+        FileWrapper file = dispatcher.wrapper();
+        int fd = file == null ? -1 : file.fileno();
+        if (fd >= 0) {
+            stopPolling(); // watched by the poller thread until now (another loop's backend)
+            watch = registration;
+        }
+        return fd;
+    }
+
     @Override
     public synchronized int takeReady() {
         int events = ready.getAndSet(0);
         queued.set(false);
-        int wanted = this.wanted;
         armed = 0; // one-shot: the kernel disarmed the descriptor when it fired
-        int flags = events & (Asyncore.POLLIN | Asyncore.POLLPRI | Asyncore.POLLOUT);
-        if ((events & (Posix.EPOLLHUP | Posix.EPOLLERR)) != 0) {
-            // let read(2) find the end of file, write(2) find EPIPE; a dispatcher that
-            // wants neither learns it when it wants one again (re-arming fires at once)
-            flags |= wanted & (Posix.EPOLLIN | Posix.EPOLLOUT);
-        }
+        int flags = deliverable(events, wanted);
         if ((events & FAILED) != 0) {
             flags |= Asyncore.POLLERR; // watching failed: the dispatcher closes
         }
@@ -182,8 +201,39 @@ public final class FdReadiness implements ReadinessSource {
         return flags;
     }
 
-    /** Stops watching; must run before the descriptor closes. Any thread. */
+    /**
+     * What epoll's {@code events} mean to a dispatcher that asked for {@code wanted}
+     * (epoll bits), in {@link Asyncore#POLLIN} terms: hang-up and error become the read or
+     * write readiness it asked for, so that {@code read(2)} finds the end of file and
+     * {@code write(2)} finds {@code EPIPE}; a dispatcher that wants neither learns of them
+     * when it wants one again (watching again reports them at once).
+     *
+     * @param events epoll event bits
+     * @param wanted the epoll bits the dispatcher asked for
+     * @return the events to deliver, 0 for none
+     */
+    static int deliverable(int events, int wanted) {
+        int flags = events & (Asyncore.POLLIN | Asyncore.POLLPRI | Asyncore.POLLOUT);
+        if ((events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            flags |= wanted & (Epoll.EPOLLIN | Epoll.EPOLLOUT);
+        }
+        return flags;
+    }
+
+    /**
+     * Stops watching, here or in the backend that took the descriptor; must run before
+     * the descriptor closes. Any thread.
+     */
     public synchronized void unregister() {
+        Registration w = watch;
+        watch = null;
+        if (w != null) {
+            w.cancel();
+        }
+        stopPolling();
+    }
+
+    private void stopPolling() {
         FdPoller p = poller;
         poller = null;
         if (p != null) {

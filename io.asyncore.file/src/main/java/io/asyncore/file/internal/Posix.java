@@ -1,27 +1,31 @@
 package io.asyncore.file.internal;
 
+import static io.asyncore.file.internal.Native.bind;
+import static io.asyncore.file.internal.Native.bindPlain;
+import static io.asyncore.file.internal.Native.bindVariadic;
+import static io.asyncore.file.internal.Native.errno;
+import static io.asyncore.file.internal.Native.error;
+import static io.asyncore.file.internal.Native.rethrow;
+import static io.asyncore.file.internal.Native.state;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.asyncore.file.PosixException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The libc calls this module needs, bound once through {@link Linker}, each capturing
- * {@code errno} with {@link Linker.Option#captureCallState}. Every method throws
- * {@link PosixException} naming the call and errno, except where it documents a value
- * that means "nothing now" ({@code EAGAIN}).
+ * The libc calls on file descriptors this module needs: duplicate, fcntl, read, write,
+ * close, open, pipes, FIFOs, eventfds, pseudo-terminals and a non-waiting {@code poll(2)}
+ * (bound through {@link Native}; the epoll calls are in {@link Epoll}). Every method
+ * throws {@link PosixException} naming the call and errno, except where it documents a
+ * value that means "nothing now" ({@code EAGAIN}).
  *
  * <p>Constants are Linux's (x86_64 and aarch64 share them); the class refuses to load on
  * other systems, with a message saying so. Internal: this package is not exported.
@@ -35,25 +39,6 @@ public final class Posix {
             O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public static final int F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031;
 
-    public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8,
-            EPOLLHUP = 0x10, EPOLLONESHOT = 1 << 30;
-    public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
-
-    /** {@code struct epoll_event} is packed on x86_64 (12 bytes), naturally aligned elsewhere (16). */
-    public static final boolean PACKED_EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
-            || "x86_64".equals(System.getProperty("os.arch"));
-    public static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
-    public static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
-
-    /** Per thread: the errno capture cell and a scratch buffer for heap ByteBuffers. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -63,63 +48,15 @@ public final class Posix {
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle POSIX_OPENPT = bind("posix_openpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GRANTPT = bind("grantpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle UNLOCKPT = bind("unlockpt", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle PTSNAME_R = bind("ptsname_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle TCGETATTR = bind("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle TCSETATTR = bind("tcsetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle CFMAKERAW = LINKER.downcallHandle(symbol("cfmakeraw"), FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle CFMAKERAW = bindPlain("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
 
     private Posix() {}
-
-    private static final class Scratch {
-        final Arena arena = Arena.ofAuto();
-        final MemorySegment state = arena.allocate(CAPTURE);
-        final MemorySegment buffer = arena.allocate(64 * 1024);
-        final MemorySegment event = arena.allocate(16, 8);
-    }
-
-    private static MemorySegment symbol(String name) {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            throw new UnsupportedOperationException("io.asyncore.file supports Linux only; this is "
-                    + System.getProperty("os.name"));
-        }
-        return LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor, ERRNO_OPTION);
-    }
-
-    private static MethodHandle bindVariadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
-        return LINKER.downcallHandle(symbol(name), descriptor, ERRNO_OPTION, Linker.Option.firstVariadicArg(firstVariadic));
-    }
-
-    private static MemorySegment state() {
-        return SCRATCH.get().state;
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
-    private static PosixException error(String call, MemorySegment state) {
-        return new PosixException(call, errno(state));
-    }
-
-    private static RuntimeException rethrow(Throwable e) {
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        throw new IllegalStateException("native call failed", e);
-    }
 
     // ------------------------------------------------------------------ file descriptors
 
@@ -197,7 +134,7 @@ public final class Posix {
         if (want == 0) {
             return 0;
         }
-        Scratch scratch = SCRATCH.get();
+        Native.Scratch scratch = Native.scratch();
         MemorySegment st = scratch.state;
         MemorySegment target;
         boolean direct = buffer.isDirect();
@@ -240,7 +177,7 @@ public final class Posix {
         if (want == 0) {
             return 0;
         }
-        Scratch scratch = SCRATCH.get();
+        Native.Scratch scratch = Native.scratch();
         MemorySegment st = scratch.state;
         MemorySegment source;
         if (buffer.isDirect()) {
@@ -409,12 +346,12 @@ public final class Posix {
      * @return the revents (POLLIN, POLLOUT, POLLHUP, ... share epoll's values), 0 when not ready
      */
     public static int pollNow(int fd, int events) throws PosixException {
-        Scratch scratch = SCRATCH.get();
+        Native.Scratch scratch = Native.scratch();
         MemorySegment st = scratch.state;
-        MemorySegment pfd = scratch.event; // struct pollfd {int fd; short events; short revents;}
+        MemorySegment pfd = scratch.struct; // struct pollfd {int fd; short events; short revents;}
         pfd.set(JAVA_INT, 0, fd);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
-        pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+        pfd.set(JAVA_SHORT, 4, (short) events);
+        pfd.set(JAVA_SHORT, 6, (short) 0);
         int r;
         try {
             do {
@@ -426,82 +363,7 @@ public final class Posix {
         if (r < 0) {
             throw error("poll(" + fd + ")", st);
         }
-        return r == 0 ? 0 : pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) & 0xffff;
+        return r == 0 ? 0 : pfd.get(JAVA_SHORT, 6) & 0xffff;
     }
 
-    // ------------------------------------------------------------------ epoll
-
-    /** epoll_create1(EPOLL_CLOEXEC). */
-    public static int epollCreate() throws PosixException {
-        MemorySegment st = state();
-        int r;
-        try {
-            r = (int) EPOLL_CREATE1.invokeExact(st, O_CLOEXEC);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
-        if (r < 0) {
-            throw error("epoll_create1", st);
-        }
-        return r;
-    }
-
-    /**
-     * epoll_ctl(epfd, op, fd, {events, data}).
-     *
-     * @return 0, or the errno when it is one of {@code tolerated}
-     */
-    public static int epollCtl(int epfd, int op, int fd, int events, long data, int... tolerated) throws PosixException {
-        Scratch scratch = SCRATCH.get();
-        MemorySegment st = scratch.state;
-        MemorySegment event = scratch.event;
-        event.set(JAVA_INT, 0, events);
-        event.set(JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
-        int r;
-        try {
-            r = (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
-        if (r < 0) {
-            int errno = errno(st);
-            for (int t : tolerated) {
-                if (t == errno) {
-                    return errno;
-                }
-            }
-            throw new PosixException("epoll_ctl(" + epfd + ", " + op + ", " + fd + ")", errno);
-        }
-        return 0;
-    }
-
-    private static final java.lang.foreign.ValueLayout.OfLong JAVA_LONG_UNALIGNED = JAVA_LONG.withByteAlignment(1);
-    private static final java.lang.foreign.ValueLayout.OfInt JAVA_INT_UNALIGNED = JAVA_INT.withByteAlignment(1);
-
-    /** epoll_wait, retrying on EINTR. */
-    public static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) throws PosixException {
-        MemorySegment st = state();
-        int r;
-        try {
-            do {
-                r = (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeoutMillis);
-            } while (r < 0 && errno(st) == EINTR);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
-        if (r < 0) {
-            throw error("epoll_wait(" + epfd + ")", st);
-        }
-        return r;
-    }
-
-    /** The events field of the i-th struct epoll_event in {@code events}. */
-    public static int eventFlags(MemorySegment events, int i) {
-        return events.get(JAVA_INT_UNALIGNED, i * EPOLL_EVENT_SIZE);
-    }
-
-    /** The data field of the i-th struct epoll_event in {@code events}. */
-    static long eventData(MemorySegment events, int i) {
-        return events.get(JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
-    }
 }
