@@ -153,7 +153,7 @@ final class Pass implements ReadySink {
                 }
                 refresh(d, answers);
             } catch (Throwable e) {
-                Asyncore.fail(d, e);
+                Delivery.fail(d, e);
             }
         }
         return i;
@@ -228,7 +228,7 @@ final class Pass implements ReadySink {
     /** Poll mode's delivery: all of {@code d}'s events at once, with Python's error handling. */
     private boolean deliver(Dispatcher d, int events) {
         delivered++;
-        Asyncore.readwrite(d, events);
+        Delivery.readwrite(d, events);
         return true;
     }
 
@@ -260,7 +260,7 @@ final class Pass implements ReadySink {
 
     @Override
     public void failed(Dispatcher d, Throwable error) {
-        Asyncore.fail(d, error);
+        Delivery.fail(d, error);
     }
 
     /** Makes a pass that waits, or the next one, return at once. Any thread. */
@@ -306,7 +306,7 @@ final class Pass implements ReadySink {
                     refresh(d, answers);
                 }
             } catch (Throwable e) {
-                Asyncore.fail(d, e);
+                Delivery.fail(d, e);
                 return false;
             }
             int wanted = answers | Asyncore.POLLPRI | CLOSING;
@@ -324,7 +324,7 @@ final class Pass implements ReadySink {
 
         @Override
         public void failed(Dispatcher d, Throwable error) {
-            Asyncore.fail(d, error);
+            Delivery.fail(d, error);
         }
     }
 }

@@ -129,7 +129,7 @@ final class Timeouts {
     }
 
     private void deliver(TimeoutKind kind) {
-        Asyncore.timeout(dispatcher, kind);
+        Delivery.timeout(dispatcher, kind);
     }
 
     private TimerQueue queue() {
