@@ -812,68 +812,33 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ timeouts and accept pauses
 
     /**
-     * A timeout set with {@link #setIdleTimeout} or {@link #setConnectTimeout} expired.
-     * Called on the loop thread with the error handling of the other hooks. The default
-     * logs a line naming the timeout and {@link #close()}s; override to do otherwise (an
-     * idle timer that fires and leaves the dispatcher open fires again one period later).
+     * A timeout set through {@link #timeouts()} expired. Called on the loop thread with the
+     * error handling of the other hooks. The default logs a line naming the timeout and
+     * {@link #close()}s; override to do otherwise (an idle timer that fires and leaves the
+     * dispatcher open fires again one period later).
      *
      * @param kind which timeout
      * @throws IOException for subclasses
      */
     protected void handleTimeout(TimeoutKind kind) throws IOException {
-        Duration limit = kind == TimeoutKind.CONNECT ? connectTimeout() : idleTimeout(kind);
+        Duration limit = timeouts == null ? null : timeouts.of(kind);
         logInfo(kind.label() + " timeout (" + (limit == null ? "?" : limit.toMillis() + " ms")
                 + ") expired, closing " + this, "info");
         close();
     }
 
     /**
-     * Sets an idle timeout: when nothing was received ({@link TimeoutKind#READ_IDLE}),
-     * sent ({@link TimeoutKind#WRITE_IDLE}) or either ({@link TimeoutKind#ALL_IDLE}) for
-     * {@code timeout}, {@link #handleTimeout} is called. Idle time counts from this call
-     * (and again from a completed connect). One timer per kind on this dispatcher's map,
-     * re-armed lazily: activity costs a field write, not a timer operation.
+     * This dispatcher's idle and connect timeouts, made on first use (Python's asyncore has
+     * none). Set them on the loop thread, or before the dispatcher's first event.
      *
-     * @param kind {@code READ_IDLE}, {@code WRITE_IDLE} or {@code ALL_IDLE}
-     * @param timeout the idle time; null or zero turns it off
-     * @throws IllegalArgumentException for {@code CONNECT} (use {@link #setConnectTimeout})
-     *     or a negative timeout
+     * @return the timeouts
      */
-    public final void setIdleTimeout(TimeoutKind kind, Duration timeout) {
-        if (kind == null || kind == TimeoutKind.CONNECT) {
-            throw new IllegalArgumentException("setIdleTimeout: kind must be READ_IDLE, WRITE_IDLE or ALL_IDLE, got " + kind);
+    public final Timeouts timeouts() {
+        Timeouts t = timeouts;
+        if (t == null) {
+            t = timeouts = new Timeouts(this);
         }
-        timeouts().setIdle(kind, timeout);
-    }
-
-    /**
-     * The idle timeout of {@code kind}.
-     *
-     * @param kind an idle kind
-     * @return the timeout, or null when off
-     */
-    public final Duration idleTimeout(TimeoutKind kind) {
-        return timeouts == null || kind == TimeoutKind.CONNECT ? null : timeouts.idle(kind);
-    }
-
-    /**
-     * Sets how long a {@link #connect} may take before {@link #handleTimeout} gets
-     * {@link TimeoutKind#CONNECT}. Applies to connects started after this call.
-     *
-     * @param timeout the limit; null or zero turns it off
-     * @throws IllegalArgumentException for a negative timeout
-     */
-    public final void setConnectTimeout(Duration timeout) {
-        timeouts().setConnect(timeout);
-    }
-
-    /**
-     * The connect timeout.
-     *
-     * @return the timeout, or null when off
-     */
-    public final Duration connectTimeout() {
-        return timeouts == null ? null : timeouts.connect();
+        return t;
     }
 
     /**
@@ -886,14 +851,6 @@ public abstract class Dispatcher {
      */
     public final boolean isAcceptPaused() {
         return acceptPause != null && acceptPause.paused();
-    }
-
-    private Timeouts timeouts() {
-        Timeouts t = timeouts;
-        if (t == null) {
-            t = timeouts = new Timeouts(this);
-        }
-        return t;
     }
 
     // ------------------------------------------------------------------ logging and repr
