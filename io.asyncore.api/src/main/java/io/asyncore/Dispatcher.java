@@ -106,7 +106,10 @@ public abstract class Dispatcher {
     // A layer under recv/send (TLS), or null for the socket itself.
     StreamLayer layer;
 
-    /** A dispatcher without a socket, for the map the package rule chooses; call {@link #createSocket} next. */
+    /**
+     * A dispatcher without a socket, for the map the {@linkplain io.asyncore map rule}
+     * chooses; call {@link #createSocket} next.
+     */
     protected Dispatcher() {
         this(null, null);
     }
@@ -114,7 +117,8 @@ public abstract class Dispatcher {
     /**
      * A dispatcher without a socket.
      *
-     * @param map the map to join when a socket is set; null to let the package rule choose
+     * @param map the map to join when a socket is set; null to let the
+     *     {@linkplain io.asyncore map rule} choose
      */
     protected Dispatcher(ChannelMap map) {
         this(null, map);
@@ -122,7 +126,7 @@ public abstract class Dispatcher {
 
     /**
      * A dispatcher around an existing socket (an accepted one, say), for the map the
-     * package rule chooses.
+     * {@linkplain io.asyncore map rule} chooses.
      *
      * @param channel the socket; made non-blocking
      * @throws UncheckedIOException if the channel cannot be made non-blocking
@@ -133,11 +137,11 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
-     * joins {@code map} by the join rule. A connected channel sets {@link #connected} and
-     * {@link #addr}.
+     * joins {@code map} by the {@linkplain io.asyncore join rule}. A connected channel sets
+     * {@link #connected} and {@link #addr}.
      *
      * @param channel the socket, or null for none yet
-     * @param map the map; null to let the {@linkplain io.asyncore package rule} choose
+     * @param map the map; null to let the {@linkplain io.asyncore map rule} choose
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
@@ -225,14 +229,18 @@ public abstract class Dispatcher {
 
     // ------------------------------------------------------------------ readiness
 
-    /** {@return whether this dispatcher wants read events; asked every pass, true by default} */
+    /**
+     * {@return whether this dispatcher wants read events; asked every pass, on the loop
+     * thread} True by default.
+     */
     public boolean readable() {
         return true;
     }
 
     /**
-     * {@return whether this dispatcher wants write events; asked every pass, true by
-     * default} Listening sockets are never polled for writing, whatever this answers.
+     * {@return whether this dispatcher wants write events; asked every pass, on the loop
+     * thread} True by default; listening sockets are never polled for writing, whatever
+     * this answers.
      */
     public boolean writable() {
         return true;
@@ -296,7 +304,7 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code create_socket(family, type)}: opens a non-blocking socket and joins
-     * the map by the join rule.
+     * the map by the {@linkplain io.asyncore join rule}.
      *
      * @param family the address family
      * @param type stream or datagram
@@ -327,9 +335,9 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking,
-     * and joins the map by the join rule. Family and type become the channel's (one
-     * neither bound nor connected keeps the family given to {@link #createSocket}, else
-     * IPv4).
+     * and joins the map by the {@linkplain io.asyncore join rule}. Family and type become the
+     * channel's (one neither bound nor connected keeps the family given to
+     * {@link #createSocket}, else IPv4).
      *
      * @param channel a socket channel
      * @param map the map to join; null for the one the constructor chose
@@ -341,8 +349,9 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Joins the dispatcher's map by the join rule, as a new socket does: for subclasses
-     * with their own kind of channel, such as {@code io.asyncore.file.FileDispatcher}.
+     * Joins the dispatcher's map by the {@linkplain io.asyncore join rule}, as a new socket does:
+     * for subclasses with their own kind of channel, such as
+     * {@code io.asyncore.file.FileDispatcher}.
      * ({@link #addChannel()} would let a loop on another thread run hooks while a subclass
      * constructor still runs.)
      */
@@ -518,7 +527,8 @@ public abstract class Dispatcher {
     /**
      * Python's {@code add_channel()}: joins the dispatcher's map (the constructor's, or
      * the one given to {@link #setSocket}) from its next pass. Thread-safe: this is how a
-     * dispatcher made off the loop thread joins once fully constructed (the join rule).
+     * dispatcher made off the loop thread joins once fully constructed (the
+     * {@linkplain io.asyncore join rule}).
      */
     public void addChannel() {
         addChannel(null);
@@ -615,38 +625,24 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code handle_expt}: out-of-band data arrived; see the class javadoc for
-     * when engines report it. The default logs a warning.
-     *
-     * @throws IOException for subclasses
+     * Python's {@code handle_expt}: out-of-band data arrived (see the class javadoc for
+     * when engines report it). The default logs a warning.
      */
     protected void handleExpt() throws IOException {
         logInfo("unhandled incoming priority event", "warning");
     }
 
-    /**
-     * Python's {@code handle_read}: data can be read. The default logs a warning.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_read}: data can be read. The default logs a warning. */
     protected void handleRead() throws IOException {
         logInfo("unhandled read event", "warning");
     }
 
-    /**
-     * Python's {@code handle_write}: the socket can take more data. The default logs a warning.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_write}: the socket can take more data. The default logs a warning. */
     protected void handleWrite() throws IOException {
         logInfo("unhandled write event", "warning");
     }
 
-    /**
-     * Python's {@code handle_connect}: the connect completed. The default logs a warning.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_connect}: the connect completed. The default logs a warning. */
     protected void handleConnect() throws IOException {
         logInfo("unhandled connect event", "warning");
     }
@@ -687,13 +683,16 @@ public abstract class Dispatcher {
         handleClose();
     }
 
-    /** Python's {@code handle_close}: the peer closed or the connection broke. The default logs and {@link #close()}s. */
+    /**
+     * Python's {@code handle_close}: the peer closed or the connection broke. The default
+     * logs and {@link #close()}s.
+     */
     public void handleClose() {
         logInfo("unhandled close event", "warning");
         close();
     }
 
-    // ------------------------------------------------------------------ beyond Python: timeouts and accept pauses
+    // ------------------------------------------------------------------ timeouts and accept pauses (not in Python)
 
     /**
      * A timeout set through {@link #timeouts()} expired; called on the loop thread with the
