@@ -1,6 +1,5 @@
 package io.asyncore;
 
-import io.asyncore.spi.LoopCounters;
 import java.time.Duration;
 
 /**
@@ -43,8 +42,6 @@ public final class Asyncore {
     /** Invalid descriptor: {@code select.POLLNVAL}. */
     public static final int POLLNVAL = 0x020;
 
-    private static final ThreadLocal<Dispatcher> CURRENT = new ThreadLocal<>();
-
     private Asyncore() {}
 
     /**
@@ -53,7 +50,7 @@ public final class Asyncore {
      * @return that dispatcher, or null outside any hook
      */
     public static Dispatcher current() {
-        return CURRENT.get();
+        return Delivery.current();
     }
 
     /** Python's {@code loop()}: serves the default map until it is empty, 30 s per wait. */
@@ -253,7 +250,7 @@ public final class Asyncore {
      * @param d the dispatcher
      */
     public static void read(Dispatcher d) {
-        selectEvent(d, POLLIN);
+        Delivery.select(d, POLLIN);
     }
 
     /**
@@ -263,7 +260,7 @@ public final class Asyncore {
      * @param d the dispatcher
      */
     public static void write(Dispatcher d) {
-        selectEvent(d, POLLOUT);
+        Delivery.select(d, POLLOUT);
     }
 
     /**
@@ -273,27 +270,7 @@ public final class Asyncore {
      * @param d the dispatcher
      */
     public static void exception(Dispatcher d) {
-        selectEvent(d, POLLPRI);
-    }
-
-    private static void selectEvent(Dispatcher d, int event) {
-        Dispatcher outer = CURRENT.get();
-        CURRENT.set(d);
-        try {
-            if (event == POLLIN) {
-                d.handleReadEvent();
-            } else if (event == POLLOUT) {
-                d.handleWriteEvent();
-            } else {
-                d.handleExptEvent();
-            }
-        } catch (ExitNow | VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            guarded(d, e); // Python's bare "except:": no errno is looked at
-        } finally {
-            CURRENT.set(outer);
-        }
+        Delivery.select(d, POLLPRI);
     }
 
     /**
@@ -311,57 +288,7 @@ public final class Asyncore {
      *     {@link #POLLHUP}, {@link #POLLNVAL}, or'ed
      */
     public static void readwrite(Dispatcher d, int flags) {
-        Dispatcher outer = CURRENT.get();
-        CURRENT.set(d);
-        LoopCounters counters = outer == null ? Counting.of(d) : null;
-        long start = counters == null ? 0 : Counting.start(counters, d);
-        try {
-            if ((flags & POLLIN) != 0) {
-                d.handleReadEvent();
-            }
-            if ((flags & POLLOUT) != 0 && !d.isClosed()) {
-                d.handleWriteEvent();
-            }
-            if ((flags & POLLPRI) != 0 && !d.isClosed()) {
-                d.handleExptEvent();
-            }
-            if ((flags & (POLLHUP | POLLERR | POLLNVAL)) != 0 && !d.isClosed()) {
-                d.handleClose();
-            }
-        } catch (ExitNow | VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            fail(d, e);
-        } finally {
-            CURRENT.set(outer);
-            if (counters != null) {
-                counters.deliveryEnded(d, System.nanoTime() - start);
-            }
-        }
-    }
-
-    /**
-     * Delivers an expired timeout to {@code d} with the error handling of
-     * {@link #readwrite}; called by the timer that found it expired, on the loop thread.
-     */
-    static void timeout(Dispatcher d, TimeoutKind kind) {
-        assert d.isLoopThread() : d.offLoop("handleTimeout");
-        Dispatcher outer = CURRENT.get();
-        CURRENT.set(d);
-        LoopCounters counters = outer == null ? Counting.of(d) : null;
-        long start = counters == null ? 0 : Counting.start(counters, d);
-        try {
-            d.handleTimeout(kind);
-        } catch (ExitNow | VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            fail(d, e);
-        } finally {
-            CURRENT.set(outer);
-            if (counters != null) {
-                counters.deliveryEnded(d, System.nanoTime() - start);
-            }
-        }
+        Delivery.readwrite(d, flags);
     }
 
     /**
@@ -391,55 +318,5 @@ public final class Asyncore {
      */
     public static String strerror(int errno) {
         return ErrnoMessages.of(errno);
-    }
-
-    /**
-     * Routes an exception from one of {@code d}'s hooks (including {@code readable()} and
-     * {@code writable()}) to {@code d} alone: Python's {@code handle_error} path, with a
-     * disconnect turned into {@code handleClose()}. Never throws but {@link ExitNow} and
-     * {@link VirtualMachineError}.
-     */
-    static void fail(Dispatcher d, Throwable error) {
-        if (error instanceof ExitNow exit) {
-            throw exit;
-        }
-        if (error instanceof VirtualMachineError fatal) {
-            throw fatal;
-        }
-        if (Disconnects.isDisconnect(error)) {
-            guarded(d, null);
-        } else {
-            guarded(d, error);
-        }
-    }
-
-    /**
-     * {@code d.handleError(error)}, or {@code d.handleClose()} when {@code error} is null;
-     * if that throws, logs and closes {@code d}.
-     */
-    private static void guarded(Dispatcher d, Throwable error) {
-        try {
-            if (error == null) {
-                d.handleClose();
-            } else {
-                d.handleError(error);
-            }
-        } catch (ExitNow | VirtualMachineError e) {
-            throw e;
-        } catch (Throwable secondary) {
-            // Guarded: when the error was a shortage (no descriptor left), logging may
-            // fail the same way, and that must not end the loop either.
-            String line = "error handling of " + d + " failed; closing it";
-            try {
-                io.asyncore.spi.Logging.logger(Asyncore.class.getName()).log(System.Logger.Level.ERROR, line, secondary);
-            } catch (Throwable failed) {
-                LogFallback.print("ERROR: " + line + " (" + secondary + ")", failed);
-            }
-            try {
-                d.close();
-            } catch (RuntimeException | LinkageError ignored) {
-                // the dispatcher is already broken; it must not take the loop down
-            }
-        }
     }
 }

@@ -4,7 +4,7 @@ package io.asyncore;
  * Python's {@code compact_traceback()} result for a Java exception: where it was thrown
  * (the innermost frame), what it is, and the condensed traceback
  * {@code "[file|function|line] [file|function|line] ..."} from the outermost frame
- * that Python's traceback would show (the asyncore frame that caught it) to the
+ * that Python's traceback would show (the core's frame that caught it) to the
  * innermost. Files are source file names, as Java stack frames carry no paths.
  *
  * @param file the innermost frame's source file, {@code "?"} when unknown
@@ -19,7 +19,7 @@ public record CompactTraceback(String file, String function, String line, Class<
 
     /**
      * Condenses {@code error}'s stack trace. The frames shown run from the innermost
-     * frame out to the first frame of {@link Asyncore} (the call that delivered the event
+     * frame out to the first frame of the core's delivery (the call that delivered the event
      * and caught the exception, as Python's traceback starts at {@code readwrite}); only
      * the innermost frame when no such frame is there (an exception made outside a
      * delivery, whose catching frame is unknown).
@@ -37,7 +37,7 @@ public record CompactTraceback(String file, String function, String line, Class<
         }
         int outermost = 0;
         for (int i = 0; i < stack.length; i++) {
-            if (stack[i].getClassName().equals(Asyncore.class.getName())) {
+            if (stack[i].getClassName().equals(Delivery.class.getName())) {
                 outermost = i;
                 break;
             }

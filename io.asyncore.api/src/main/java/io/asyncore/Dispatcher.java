@@ -11,32 +11,34 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Python's {@code asyncore.dispatcher}: a thin wrapper around one non-blocking socket
- * that receives readiness events from the loop.
+ * that receives readiness events from the loop. Python's {@code snake_case} names become
+ * camelCase: {@code create_socket} is {@link #createSocket}, {@code handle_read} is
+ * {@link #handleRead()}, and so on.
  *
- * <p>Subclasses override the hooks they care about: {@link #handleRead()},
+ * <p>Subclasses override the hooks they care about ({@link #handleRead()},
  * {@link #handleWrite()}, {@link #handleConnect()}, {@link #handleAccepted},
- * {@link #handleClose()}, {@link #handleError(Throwable)}, and answer
- * {@link #readable()} and {@link #writable()}. The engine asks both every pass and
- * calls the hooks, all on the thread that drives the map.
+ * {@link #handleClose()}, {@link #handleError(Throwable)}) and answer {@link #readable()}
+ * and {@link #writable()}. The engine asks both every pass and calls the hooks, all on
+ * the loop thread: the thread that serves the map.
  *
- * <p>Threading: a dispatcher joins its map when it gets a socket (in the constructor that
- * takes a channel, or in {@link #createSocket}, {@link #setSocket} or {@link #listen}):
- * at once on the map's loop thread, else, while a loop on another thread serves the map,
- * only when {@link #addChannel()} or {@link EventLoop#register} says it is complete. So
- * no hook runs before its constructor returned. The {@code io.asyncore} package
- * documentation states this rule and which map a dispatcher joins. Once joined, a
- * dispatcher belongs to the loop thread: call its methods from hooks or through
- * {@link EventLoop#execute}. The loop leaves a dispatcher alone while its
- * {@link #connect} runs.
+ * <p>Threading: a dispatcher joins its map when it gets a socket, but never before its
+ * constructor returned: off the loop thread it waits for {@link #addChannel()} or
+ * {@link EventLoop#register}. The {@linkplain io.asyncore package documentation} states
+ * this <a href="package-summary.html#join-rule">join rule</a> and
+ * <a href="package-summary.html#map-rule">which map</a> a dispatcher joins. Once joined,
+ * a dispatcher belongs to the loop thread: call its methods from hooks or through
+ * {@link EventLoop#execute}. Loop-only methods {@code assert} {@link #isLoopThread()}.
+ * The loop leaves a dispatcher alone while its {@link #connect} runs.
  *
- * <p>Socket creation follows Python's model: {@link #createSocket} makes the socket, and
+ * <p>Sockets follow Python's model: {@link #createSocket} makes the socket, and
  * {@link #listen} turns it into a listening one (NIO needs a separate
- * {@link ServerSocketChannel} for that, which {@code listen} opens on the bound address).
+ * {@link ServerSocketChannel}, which {@code listen} opens on the bound address).
  *
  * <p>{@link #handleExpt()}: the JDK selector (epoll on Linux) reports no out-of-band
  * data, and folds hang-up and error conditions into read and write readiness, where
@@ -48,6 +50,14 @@ import org.osgi.annotation.versioning.ConsumerType;
 public abstract class Dispatcher {
 
     private static final System.Logger LOG = io.asyncore.spi.Logging.logger(Dispatcher.class.getName());
+
+    /**
+     * The most connections the default {@link #handleAccept()} takes per readiness event.
+     * Python takes one; under load that lets connections wait a whole pass each (with
+     * thousands of busy connections, long enough for the kernel to drop new ones when a
+     * small backlog is full). The bound keeps one listener from taking over a pass.
+     */
+    public static final int ACCEPTS_PER_EVENT = 64;
 
     /** Python's {@code dispatcher.connected}: the socket is connected to a peer. */
     protected boolean connected;
@@ -89,7 +99,7 @@ public abstract class Dispatcher {
 
     // The fields below are package-private for SocketSetup, StreamIo and EventDispatch,
     // which hold the behaviour behind the public methods.
-    // Reliability state, made on first use so plain dispatchers carry two null fields.
+    // Reliability state, made on first use so plain dispatchers carry null fields.
     Timeouts timeouts;
     AcceptPause acceptPause;
     ListenOptions listenOptions;
@@ -97,27 +107,26 @@ public abstract class Dispatcher {
     StreamLayer layer;
 
     /**
-     * A dispatcher without a socket, for the map chosen by the rule in the
-     * {@linkplain io.asyncore package documentation}; call {@link #createSocket} next.
+     * A dispatcher without a socket, for the map the {@linkplain io.asyncore map rule}
+     * chooses; call {@link #createSocket} next.
      */
     protected Dispatcher() {
         this(null, null);
     }
 
     /**
-     * A dispatcher without a socket in {@code map}.
+     * A dispatcher without a socket.
      *
      * @param map the map to join when a socket is set; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     {@linkplain io.asyncore map rule} choose
      */
     protected Dispatcher(ChannelMap map) {
         this(null, map);
     }
 
     /**
-     * A dispatcher around an existing socket (typically an accepted one), for the map
-     * chosen by the {@linkplain io.asyncore package rule}; see
-     * {@link #Dispatcher(SelectableChannel, ChannelMap)} for when it joins.
+     * A dispatcher around an existing socket (an accepted one, say), for the map the
+     * {@linkplain io.asyncore map rule} chooses.
      *
      * @param channel the socket; made non-blocking
      * @throws UncheckedIOException if the channel cannot be made non-blocking
@@ -128,17 +137,11 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code dispatcher(sock, map)}: wraps {@code channel} (made non-blocking) and
-     * joins {@code map}. A connected channel sets {@link #connected} and {@link #addr}.
-     *
-     * <p>Made on the map's loop thread (in a hook, an {@link EventLoop#execute} task, or a
-     * single-threaded program between passes), it joins here, as in Python. Made on
-     * another thread while a loop serves the map, it does not join until
-     * {@link #addChannel()} (or {@link EventLoop#register}) is called after this
-     * constructor returned, so that no hook runs on a half-made subclass; see the
-     * {@linkplain io.asyncore package documentation}.
+     * joins {@code map} by the {@linkplain io.asyncore join rule}. A connected channel sets
+     * {@link #connected} and {@link #addr}.
      *
      * @param channel the socket, or null for none yet
-     * @param map the map; null to let the {@linkplain io.asyncore package rule} choose
+     * @param map the map; null to let the {@linkplain io.asyncore map rule} choose
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
@@ -147,104 +150,70 @@ public abstract class Dispatcher {
         this.map = map != null ? map : ChannelMap.forNewDispatcher(parent);
         if (channel != null) {
             setSocket(channel, this.map); // checks the channel and makes it non-blocking
-            connected = true;
             addr = SocketSetup.peerAddress(channel);
-            if (addr == null) {
-                connected = false;
-            }
+            connected = addr != null;
         }
     }
 
     // ------------------------------------------------------------------ state
 
-    /**
-     * The map this dispatcher was made for.
-     *
-     * @return the map
-     */
+    /** {@return the map this dispatcher was made for} */
     public final ChannelMap map() {
         return map;
     }
 
     /**
-     * The dispatcher whose hook was running on this thread when this one was made (the
-     * listener, for an accepted connection). Lets a container close everything a
-     * registered dispatcher spawned.
-     *
-     * @return the creating dispatcher, or null when made outside any hook
+     * {@return the dispatcher whose hook ran on this thread when this one was made (the
+     * listener, for an accepted connection), or null} It lets a container close everything
+     * a registered dispatcher spawned.
      */
     public final Dispatcher parent() {
         return parent;
     }
 
-    /**
-     * The channel this dispatcher wraps: Python's {@code dispatcher.socket}.
-     *
-     * @return the channel, or null before {@link #createSocket} or {@link #setSocket}
-     */
+    /** {@return Python's {@code dispatcher.socket}: the channel, or null before a socket is set} */
     public final SelectableChannel channel() {
         return socket;
     }
 
     /**
-     * A readiness source for channels the JDK selector cannot watch. Socket dispatchers
-     * have none; {@code io.asyncore.file} overrides this.
-     *
-     * @return null here
+     * {@return a readiness source for channels the JDK selector cannot watch; null here}
+     * {@code io.asyncore.file} overrides this.
      */
     public ReadinessSource readinessSource() {
         return null;
     }
 
-    /**
-     * Whether the socket is connected.
-     *
-     * @return Python's {@code connected}
-     */
+    /** {@return Python's {@code connected}: whether the socket is connected} */
     public boolean isConnected() {
         return connected;
     }
 
-    /**
-     * Whether the socket listens.
-     *
-     * @return Python's {@code accepting}
-     */
+    /** {@return Python's {@code accepting}: whether the socket listens} */
     public boolean isAccepting() {
         return accepting;
     }
 
-    /**
-     * Whether a connect is in progress.
-     *
-     * @return Python's {@code connecting}
-     */
+    /** {@return Python's {@code connecting}: whether a connect is in progress} */
     public boolean isConnecting() {
         return connecting;
     }
 
-    /**
-     * Whether {@link #close()} has run.
-     *
-     * @return true once closed
-     */
+    /** {@return whether {@link #close()} has run} */
     public final boolean isClosed() {
         return closed;
     }
 
     /**
-     * Python's {@code addr}: the bound address of a listener, the address given to
-     * {@link #connect}, or the peer of an accepted socket.
-     *
-     * @return the address, or null
+     * {@return Python's {@code addr}: a listener's bound address, the address given to
+     * {@link #connect}, or an accepted socket's peer; or null}
      */
     public SocketAddress address() {
         return addr;
     }
 
     /**
-     * The socket's own address (Python's {@code getsockname()}), with the port the
-     * system chose after binding to port 0.
+     * Python's {@code getsockname()}: with the port the system chose after binding to 0.
      *
      * @return the local address, or null when unbound
      * @throws IOException if the socket is closed
@@ -253,11 +222,7 @@ public abstract class Dispatcher {
         return socket == null ? null : ((NetworkChannel) socket).getLocalAddress();
     }
 
-    /**
-     * The socket's family.
-     *
-     * @return the family given to {@link #createSocket}, or that of the wrapped channel
-     */
+    /** {@return the family given to {@link #createSocket}, or that of the wrapped channel} */
     public AddressFamily family() {
         return family;
     }
@@ -265,43 +230,38 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ readiness
 
     /**
-     * Asked every pass on the loop thread: does this dispatcher want read events?
-     *
-     * @return true by default
+     * {@return whether this dispatcher wants read events; asked every pass, on the loop
+     * thread} True by default.
      */
     public boolean readable() {
         return true;
     }
 
     /**
-     * Asked every pass on the loop thread: does this dispatcher want write events?
-     * Listening sockets are never polled for writing, whatever this answers.
-     *
-     * @return true by default
+     * {@return whether this dispatcher wants write events; asked every pass, on the loop
+     * thread} True by default; listening sockets are never polled for writing, whatever
+     * this answers.
      */
     public boolean writable() {
         return true;
     }
 
-    /**
-     * For the pass: {@link #readable()}, adjusted by the {@link StreamLayer} if one is
-     * installed (which may need to read for itself, or hold events back).
-     */
+    /** For the pass: {@link #readable()}, adjusted by the {@link StreamLayer} if any. */
     final boolean pollReadable() {
         boolean read = readable();
         return layer == null ? read : layer.wantsRead(read);
     }
 
-    /** For the pass: {@link #writable()}, adjusted by the {@link StreamLayer}. */
+    /** For the pass: {@link #writable()}, adjusted by the {@link StreamLayer} if any. */
     final boolean pollWritable() {
         boolean write = writable();
         return layer == null ? write : layer.wantsWrite(write);
     }
 
     /**
-     * Puts {@code layer} under {@link #recv} and {@link #send} of this stream dispatcher
-     * (TLS, say: see {@code io.asyncore.tls.TlsLayer}). A new socket drops it. Call on the
-     * loop thread, or before the dispatcher's first event.
+     * Puts {@code layer} (TLS, say: {@code io.asyncore.tls.TlsLayer}) under {@link #recv}
+     * and {@link #send} of this stream dispatcher. A new socket drops it. Call on the loop
+     * thread, or before the dispatcher's first event.
      *
      * @param layer the layer, or null to talk to the socket directly again
      * @throws IllegalStateException if the layer belongs to another dispatcher
@@ -316,11 +276,7 @@ public abstract class Dispatcher {
         this.layer = layer;
     }
 
-    /**
-     * The layer under {@link #recv} and {@link #send}.
-     *
-     * @return the layer, or null
-     */
+    /** {@return the layer under {@link #recv} and {@link #send}, or null} */
     public final StreamLayer streamLayer() {
         return layer;
     }
@@ -348,8 +304,7 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code create_socket(family, type)}: opens a non-blocking socket and joins
-     * the map, or (made on another thread than the one serving the map) waits for
-     * {@link #addChannel()}; see {@link #Dispatcher(SelectableChannel, ChannelMap)}.
+     * the map by the {@linkplain io.asyncore join rule}.
      *
      * @param family the address family
      * @param type stream or datagram
@@ -362,12 +317,10 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Whether the current thread may run this dispatcher's loop-only code: the thread that
-     * serves the map it is in, or, before it joined one, any thread (the one making it).
-     * Loop-only methods, such as the event entry points, {@link #send}, {@link #recv} and
-     * {@link #close()}, {@code assert} this; tests run with {@code -ea}.
-     *
-     * @return true where loop-only code of this dispatcher may run
+     * {@return whether this thread may run loop-only code of this dispatcher} That is the
+     * thread that serves its map or, before it joined one, any thread (the one making it).
+     * Loop-only methods ({@link #send}, {@link #recv}, {@link #close()}, the event entry
+     * points) {@code assert} this; tests run with {@code -ea}.
      */
     protected final boolean isLoopThread() {
         ChannelMap m = owner;
@@ -381,15 +334,13 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking
-     * (the selector cannot watch a blocking channel), and joins the map as the
-     * constructor does (on another thread than the map's loop, at {@link #addChannel()}).
-     * The family and
-     * type become the channel's own (a channel neither bound nor connected keeps the
-     * family {@link #createSocket} was given, else IPv4).
+     * Python's {@code set_socket(sock, map)}: adopts {@code channel}, made non-blocking,
+     * and joins the map by the {@linkplain io.asyncore join rule}. Family and type become the
+     * channel's (one neither bound nor connected keeps the family given to
+     * {@link #createSocket}, else IPv4).
      *
      * @param channel a socket channel
-     * @param map the map to join, null for the dispatcher's own (the one its constructor chose)
+     * @param map the map to join; null for the one the constructor chose
      * @throws IllegalArgumentException if the channel is not a socket channel
      * @throws UncheckedIOException if the channel cannot be made non-blocking
      */
@@ -398,33 +349,19 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Joins the dispatcher's map as a new socket does: now on the map's loop thread, else
-     * at {@link #addChannel()} (see the {@linkplain io.asyncore package documentation}).
-     * For subclasses that bring their own kind of channel, such as
-     * {@code io.asyncore.file.FileDispatcher}; {@link #addChannel()} instead would let a
-     * loop on another thread call hooks while a subclass constructor still runs.
+     * Joins the dispatcher's map by the {@linkplain io.asyncore join rule}, as a new socket does:
+     * for subclasses with their own kind of channel, such as
+     * {@code io.asyncore.file.FileDispatcher}.
+     * ({@link #addChannel()} would let a loop on another thread run hooks while a subclass
+     * constructor still runs.)
      */
     protected final void joinMap() {
-        join(joinLater != null ? joinLater : map);
+        SocketSetup.join(this, joinLater != null ? joinLater : map);
     }
 
     /**
-     * Joins {@code target} now when this thread may serve it; else leaves the join to an
-     * explicit {@link #addChannel()}, which promises the dispatcher is fully constructed.
-     */
-    void join(ChannelMap target) {
-        if (target.isLoopThread()) {
-            joinLater = null;
-            target.add(this);
-        } else {
-            joinLater = target;
-        }
-    }
-
-    /**
-     * Python's {@code set_reuse_addr()}: sets {@code SO_REUSEADDR}, and keeps it for the
-     * listening socket that {@link #listen} opens. Unix-domain sockets have no such
-     * option; the call is remembered and has no effect there, as on Linux.
+     * Python's {@code set_reuse_addr()}: sets {@code SO_REUSEADDR}, kept for the listening
+     * socket of {@link #listen}. Remembered without effect on Unix-domain sockets, as on Linux.
      *
      * @throws IOException if the option cannot be set
      */
@@ -445,13 +382,12 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code listen(backlog)}: from now on the dispatcher accepts connections
-     * ({@link #handleAccept()}). The socket must be a bound stream socket. The listening
-     * socket keeps the options set before (see {@link #channel()}): buffer sizes,
-     * {@code SO_REUSEADDR}, {@code SO_REUSEPORT}; options the JDK has only for connected
-     * sockets ({@code SO_SNDBUF}, {@code TCP_NODELAY}, ...) go to each accepted
-     * connection, as Linux passes them on. The backlog reaches the kernel as given (which
-     * caps it at {@code net.core.somaxconn}).
+     * Python's {@code listen(backlog)}: from now on the bound stream socket accepts
+     * connections ({@link #handleAccept()}). Options set before carry over: buffer sizes,
+     * {@code SO_REUSEADDR} and {@code SO_REUSEPORT} to the listening socket, options the
+     * JDK has only for connected sockets ({@code SO_SNDBUF}, {@code TCP_NODELAY}, ...) to
+     * each accepted one, as Linux passes them on. The kernel caps the backlog at
+     * {@code net.core.somaxconn}.
      *
      * @param backlog the queue length for pending connections
      * @throws IOException if the system refuses to listen
@@ -463,15 +399,14 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code connect(address)}: starts a non-blocking connect. When it completes
-     * the loop calls {@link #handleConnect()} (at once if the connect completes at once,
-     * as for Unix-domain and UDP sockets).
+     * Python's {@code connect(address)}: starts a non-blocking connect; the loop calls
+     * {@link #handleConnect()} when it completes (at once, for Unix-domain and UDP sockets).
      *
      * @param address the peer
      * @throws IOException if the connect fails at once (refused Unix-domain socket, say)
      * @throws IllegalStateException if there is no open socket, it listens, or a stream
-     *     socket is already connected (a connect still in progress is left to go on, as
-     *     Python's EALREADY; a connected datagram socket is re-targeted)
+     *     socket is already connected (a connect in progress goes on, as Python's
+     *     EALREADY; a connected datagram socket is re-targeted)
      * @throws IllegalArgumentException if the address belongs to another family
      */
     public void connect(SocketAddress address) throws IOException {
@@ -481,8 +416,8 @@ public abstract class Dispatcher {
     /**
      * Python's {@code accept()}: takes one pending connection.
      *
-     * @return the accepted channel (still blocking, as Python's), or null when none is
-     *     pending or the peer aborted it
+     * @return the channel (still blocking, as Python's), or null when none is pending or
+     *     the peer aborted it
      * @throws IOException for other errors (EMFILE, say)
      * @throws IllegalStateException if the dispatcher does not listen
      */
@@ -495,10 +430,10 @@ public abstract class Dispatcher {
      * Python's {@code send(data)}.
      *
      * @param data the bytes to send
-     * @return how many were sent; 0 when the socket cannot take more now, when a connect
-     *     is still in progress, or when the peer is gone or the socket closed or never
-     *     connected (then {@link #handleClose()} ran, as for Python's disconnect errnos,
-     *     EBADF, EPIPE and ENOTCONN included)
+     * @return how many were sent; 0 when the socket cannot take more now, a connect is in
+     *     progress, or the peer is gone or the socket closed or never connected (then
+     *     {@link #handleClose()} ran, as for Python's disconnect errnos, EBADF, EPIPE and
+     *     ENOTCONN included)
      * @throws IOException for errors other than a disconnect, such as a send on an
      *     unconnected datagram socket (Python's EDESTADDRREQ)
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
@@ -508,24 +443,21 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Sends from a buffer without copying: the zero-copy form of {@link #send(byte[])}.
-     * The buffer's position advances by the bytes sent.
+     * {@link #send(byte[])} without a copy: the buffer's position advances by the bytes sent.
      *
      * @param data the bytes to send, between position and limit
      * @return how many were sent, as {@link #send(byte[])}
      * @throws IOException for errors other than a disconnect
      */
     public int send(ByteBuffer data) throws IOException {
-        if (data == null) {
-            throw new NullPointerException("send: data is null");
-        }
+        Objects.requireNonNull(data, "send: data is null");
         assert isLoopThread() : offLoop("send");
         return StreamIo.send(this, data);
     }
 
     /**
-     * Python's {@code recv(buffer_size)}. On an unconnected datagram socket it takes the
-     * next datagram from any sender, as Python's (use {@link #recvFrom} to learn who).
+     * Python's {@code recv(buffer_size)}; on an unconnected datagram socket, the next
+     * datagram from any sender ({@link #recvFrom} tells who).
      *
      * @param bufferSize the most bytes to read
      * @return the bytes read; empty when nothing is there now, or at end of stream (then
@@ -537,7 +469,7 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Reads into a buffer without copying: the zero-copy form of {@link #recv(int)}.
+     * {@link #recv(int)} without a copy, into {@code buffer}.
      *
      * @param buffer where to put the bytes
      * @return bytes read; 0 when nothing is there now; -1 at end of stream (then
@@ -549,15 +481,13 @@ public abstract class Dispatcher {
      * @throws IllegalStateException before {@link #createSocket}, or on a listening socket
      */
     public int recv(ByteBuffer buffer) throws IOException {
-        if (buffer == null) {
-            throw new NullPointerException("recv: buffer is null");
-        }
+        Objects.requireNonNull(buffer, "recv: buffer is null");
         assert isLoopThread() : offLoop("recv");
         return StreamIo.recv(this, buffer);
     }
 
     /**
-     * Sends one datagram to {@code address} (Python's {@code socket.sendto}).
+     * Python's {@code socket.sendto}: sends one datagram to {@code address}.
      *
      * @param data the datagram
      * @param address where to
@@ -571,7 +501,7 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Receives one datagram (Python's {@code socket.recvfrom}).
+     * Python's {@code socket.recvfrom}: receives one datagram.
      *
      * @param bufferSize the largest datagram to take whole; longer ones are truncated
      * @return the datagram and its sender, or null when none is waiting
@@ -589,42 +519,16 @@ public abstract class Dispatcher {
      */
     public void close() {
         assert isLoopThread() : offLoop("close");
-        if (!closed && socket != null && !(socket instanceof ServerSocketChannel)) {
-            Counting.closed(this);
-        }
-        connected = false;
-        accepting = false;
-        connecting = false;
-        closed = true;
-        ChannelMap was = owner;
-        delChannel();
-        if (timeouts != null) {
-            timeouts.closed();
-        }
-        if (acceptPause != null) {
-            acceptPause.closed();
-        }
-        SelectableChannel channel = socket;
-        // A layer (TLS) may keep the channel open a little for its closing exchange.
-        if (channel != null && (layer == null || !channel.isOpen() || !layer.closeLater(channel, was))) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                if (!Disconnects.isDisconnect(e)) {
-                    throw new UncheckedIOException("close " + this, e);
-                }
-            }
-        }
+        SocketSetup.close(this);
     }
 
     // ------------------------------------------------------------------ map membership
 
     /**
-     * Python's {@code add_channel()}: joins the dispatcher's map (the one its constructor
-     * chose, or given to {@link #setSocket}). Thread-safe; the dispatcher takes part from
-     * the map's next pass. A dispatcher made on another thread than its map's loop calls
-     * this (or {@link EventLoop#register}) once it is fully constructed; see the
-     * {@linkplain io.asyncore package documentation}.
+     * Python's {@code add_channel()}: joins the dispatcher's map (the constructor's, or
+     * the one given to {@link #setSocket}) from its next pass. Thread-safe: this is how a
+     * dispatcher made off the loop thread joins once fully constructed (the
+     * {@linkplain io.asyncore join rule}).
      */
     public void addChannel() {
         addChannel(null);
@@ -653,9 +557,9 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ events from the engine
 
     /**
-     * Called by the engine when the socket is readable: dispatches to
-     * {@link #handleAccept()}, {@link #handleConnect()} then {@link #handleRead()}, or
-     * {@link #handleRead()}, as Python's {@code handle_read_event}.
+     * Python's {@code handle_read_event}, called when the socket is readable:
+     * {@link #handleAccept()} on a listener, {@link #handleConnect()} then
+     * {@link #handleRead()} on a socket still connecting, else {@link #handleRead()}.
      *
      * @throws IOException from the hooks
      */
@@ -665,11 +569,11 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Completes a connect and calls {@link #handleConnect()}, as Python's
-     * {@code handle_connect_event}; a failed connect throws (Python checks
-     * {@code SO_ERROR}).
+     * Python's {@code handle_connect_event}: completes a connect and calls
+     * {@link #handleConnect()}.
      *
-     * @throws IOException the connect's error, such as "Connection refused"
+     * @throws IOException the connect's error, such as "Connection refused" (Python checks
+     *     {@code SO_ERROR})
      */
     public void handleConnectEvent() throws IOException {
         assert isLoopThread() : offLoop("handleConnectEvent");
@@ -677,8 +581,8 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Called by the engine when the socket is writable, as Python's
-     * {@code handle_write_event}: completes a pending connect, then {@link #handleWrite()}.
+     * Python's {@code handle_write_event}, called when the socket is writable: completes a
+     * pending connect, then {@link #handleWrite()}.
      *
      * @throws IOException from the hooks
      */
@@ -688,8 +592,8 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Called by the engine on a priority event: {@link #handleExpt()}, as Python's
-     * {@code handle_expt_event} for a socket without a pending error.
+     * Python's {@code handle_expt_event} for a socket without a pending error, called on a
+     * priority event: {@link #handleExpt()}.
      *
      * @throws IOException from the hook
      */
@@ -701,15 +605,14 @@ public abstract class Dispatcher {
     // ------------------------------------------------------------------ hooks
 
     /**
-     * An exception escaped a hook. Logs (unless {@code "error"} is in
-     * {@link #ignoreLogTypes}, as Python's {@code log_info} call there) and closes through
-     * {@link #handleClose()}, as Python's {@code handle_error}. A bug logs
-     * {@code "error: uncaptured exception, closing channel <this> (<type>:<message>
-     * [file|function|line] ...)"} (the condensed traceback of
-     * {@link Asyncore#compactTraceback}) at ERROR with the exception. An expected
-     * condition, a {@link LimitExceededException} or a disconnect, logs one WARNING line
-     * without a stack trace, and a burst of the same condition is summarised in one line
-     * per 10 s instead of one line per connection.
+     * Python's {@code handle_error}: an exception escaped a hook. Logs (unless
+     * {@code "error"} is in {@link #ignoreLogTypes}, as Python's {@code log_info} call
+     * there) and closes through {@link #handleClose()}. A bug logs {@code "error:
+     * uncaptured exception, closing channel <this> (<type>:<message> [file|function|line]
+     * ...)"} (the condensed traceback of {@link Asyncore#compactTraceback}) at ERROR with
+     * the exception. An expected condition, a {@link LimitExceededException} or a
+     * disconnect, logs one WARNING line without a stack trace, and a burst of the same
+     * condition is summarised in one line per 10 s instead of one line per connection.
      *
      * @param error what was thrown
      */
@@ -722,56 +625,34 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Out-of-band data arrived; see the class javadoc for when engines report it.
-     *
-     * @throws IOException for subclasses
+     * Python's {@code handle_expt}: out-of-band data arrived (see the class javadoc for
+     * when engines report it). The default logs a warning.
      */
     protected void handleExpt() throws IOException {
         logInfo("unhandled incoming priority event", "warning");
     }
 
-    /**
-     * Data can be read.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_read}: data can be read. The default logs a warning. */
     protected void handleRead() throws IOException {
         logInfo("unhandled read event", "warning");
     }
 
-    /**
-     * The socket can take more data.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_write}: the socket can take more data. The default logs a warning. */
     protected void handleWrite() throws IOException {
         logInfo("unhandled write event", "warning");
     }
 
-    /**
-     * The connect completed.
-     *
-     * @throws IOException for subclasses
-     */
+    /** Python's {@code handle_connect}: the connect completed. The default logs a warning. */
     protected void handleConnect() throws IOException {
         logInfo("unhandled connect event", "warning");
     }
 
     /**
-     * The most connections the default {@link #handleAccept()} takes per readiness event.
-     * Python takes one; under load that lets connections wait a whole pass each (with
-     * thousands of busy connections, long enough for the kernel to drop new ones when a
-     * small backlog is full). The bound keeps one listener from taking over a pass.
-     */
-    public static final int ACCEPTS_PER_EVENT = 64;
-
-    /**
-     * Connections are pending on a listening socket: accepts each and passes it to
-     * {@link #handleAccepted}, until none is pending, {@link #ACCEPTS_PER_EVENT} were
-     * taken, or the dispatcher stops accepting (closed, paused, or {@link #readable()}
-     * turned false in a {@code handleAccepted}); what is left is taken at the next event.
-     * Python's {@code handle_accept} takes one per event; a subclass that overrides this
-     * method and calls {@link #accept()} once keeps that contract.
+     * Python's {@code handle_accept}: connections are pending on a listening socket.
+     * Accepts each and passes it to {@link #handleAccepted}, until none is pending,
+     * {@link #ACCEPTS_PER_EVENT} were taken, or the dispatcher stops accepting (closed,
+     * paused, or {@link #readable()} turned false); the rest wait for the next event.
+     * Python takes one per event; an override that calls {@link #accept()} once keeps that.
      *
      * @throws IOException if accepting fails
      */
@@ -780,7 +661,8 @@ public abstract class Dispatcher {
     }
 
     /**
-     * A connection was accepted. The default closes it; servers wrap it in a dispatcher.
+     * Python's {@code handle_accepted(sock, addr)}: a connection was accepted. The default
+     * closes it and logs a warning; servers wrap it in a dispatcher.
      *
      * @param channel the new connection (blocking until a dispatcher wraps it)
      * @param address the peer's address
@@ -792,103 +674,47 @@ public abstract class Dispatcher {
     }
 
     /**
-     * The peer ended its side of the stream: {@link #recv} read end of stream. The default
-     * calls {@link #handleClose()}, as Python does. {@link DispatcherWithSend} and
-     * {@link io.asyncore.chat.AsyncChat} override it to finish sending queued output first
-     * (see {@link OutputFlow}).
+     * The peer ended its side: {@link #recv} read end of stream. The default calls
+     * {@link #handleClose()}, as Python does; {@link DispatcherWithSend} and
+     * {@link io.asyncore.chat.AsyncChat} first finish sending queued output (see
+     * {@link OutputFlow}).
      */
     protected void handleEndOfStream() {
         handleClose();
     }
 
     /**
-     * The peer closed or the connection broke. The default logs and {@link #close()}s.
+     * Python's {@code handle_close}: the peer closed or the connection broke. The default
+     * logs and {@link #close()}s.
      */
     public void handleClose() {
         logInfo("unhandled close event", "warning");
         close();
     }
 
-    // ------------------------------------------------------------------ timeouts and accept pauses
+    // ------------------------------------------------------------------ timeouts and accept pauses (not in Python)
 
     /**
-     * A timeout set with {@link #setIdleTimeout} or {@link #setConnectTimeout} expired.
-     * Called on the loop thread with the error handling of the other hooks. The default
-     * logs a line naming the timeout and {@link #close()}s; override to do otherwise (an
-     * idle timer that fires and leaves the dispatcher open fires again one period later).
+     * A timeout set through {@link #timeouts()} expired; called on the loop thread with the
+     * error handling of the other hooks. The default logs a line naming the timeout and
+     * {@link #close()}s (an idle timer that leaves the dispatcher open fires again one
+     * period later).
      *
      * @param kind which timeout
      * @throws IOException for subclasses
      */
     protected void handleTimeout(TimeoutKind kind) throws IOException {
-        Duration limit = kind == TimeoutKind.CONNECT ? connectTimeout() : idleTimeout(kind);
+        Duration limit = timeouts == null ? null : timeouts.of(kind);
         logInfo(kind.label() + " timeout (" + (limit == null ? "?" : limit.toMillis() + " ms")
                 + ") expired, closing " + this, "info");
         close();
     }
 
     /**
-     * Sets an idle timeout: when nothing was received ({@link TimeoutKind#READ_IDLE}),
-     * sent ({@link TimeoutKind#WRITE_IDLE}) or either ({@link TimeoutKind#ALL_IDLE}) for
-     * {@code timeout}, {@link #handleTimeout} is called. Idle time counts from this call
-     * (and again from a completed connect). One timer per kind on this dispatcher's map,
-     * re-armed lazily: activity costs a field write, not a timer operation.
-     *
-     * @param kind {@code READ_IDLE}, {@code WRITE_IDLE} or {@code ALL_IDLE}
-     * @param timeout the idle time; null or zero turns it off
-     * @throws IllegalArgumentException for {@code CONNECT} (use {@link #setConnectTimeout})
-     *     or a negative timeout
+     * {@return this dispatcher's idle and connect timeouts, made on first use} Set them on
+     * the loop thread, or before the dispatcher's first event.
      */
-    public final void setIdleTimeout(TimeoutKind kind, Duration timeout) {
-        if (kind == null || kind == TimeoutKind.CONNECT) {
-            throw new IllegalArgumentException("setIdleTimeout: kind must be READ_IDLE, WRITE_IDLE or ALL_IDLE, got " + kind);
-        }
-        timeouts().setIdle(kind, timeout);
-    }
-
-    /**
-     * The idle timeout of {@code kind}.
-     *
-     * @param kind an idle kind
-     * @return the timeout, or null when off
-     */
-    public final Duration idleTimeout(TimeoutKind kind) {
-        return timeouts == null || kind == TimeoutKind.CONNECT ? null : timeouts.idle(kind);
-    }
-
-    /**
-     * Sets how long a {@link #connect} may take before {@link #handleTimeout} gets
-     * {@link TimeoutKind#CONNECT}. Applies to connects started after this call.
-     *
-     * @param timeout the limit; null or zero turns it off
-     * @throws IllegalArgumentException for a negative timeout
-     */
-    public final void setConnectTimeout(Duration timeout) {
-        timeouts().setConnect(timeout);
-    }
-
-    /**
-     * The connect timeout.
-     *
-     * @return the timeout, or null when off
-     */
-    public final Duration connectTimeout() {
-        return timeouts == null ? null : timeouts.connect();
-    }
-
-    /**
-     * Whether this listener stopped accepting for a while because the process ran out of
-     * file descriptors ({@code EMFILE}/{@code ENFILE}). While paused the engine does not
-     * poll it for connections, whatever {@link #readable()} answers; it resumes by itself
-     * after one second. Python would have closed the listener instead.
-     *
-     * @return true while paused
-     */
-    public final boolean isAcceptPaused() {
-        return acceptPause != null && acceptPause.paused();
-    }
-
-    private Timeouts timeouts() {
+    public final Timeouts timeouts() {
         Timeouts t = timeouts;
         if (t == null) {
             t = timeouts = new Timeouts(this);
@@ -896,12 +722,22 @@ public abstract class Dispatcher {
         return t;
     }
 
+    /**
+     * {@return whether this listener paused accepting because the process ran out of file
+     * descriptors ({@code EMFILE}/{@code ENFILE})} While paused the engine does not poll it
+     * for connections, whatever {@link #readable()} answers; it resumes by itself after one
+     * second. Python would have closed the listener instead.
+     */
+    public final boolean isAcceptPaused() {
+        return acceptPause != null && acceptPause.paused();
+    }
+
     // ------------------------------------------------------------------ logging and repr
 
     /**
-     * Python's {@code log(message)}: logs {@code "log: message"} at INFO, which the
-     * default logging configuration shows on standard error, where Python writes it.
-     * Unlike {@link #logInfo}, {@link #ignoreLogTypes} does not apply, as in Python.
+     * Python's {@code log(message)}: logs {@code "log: message"} at INFO, which the default
+     * logging configuration shows on standard error, where Python writes it.
+     * {@link #ignoreLogTypes} does not apply, as in Python.
      *
      * @param message the message
      */
@@ -910,7 +746,7 @@ public abstract class Dispatcher {
     }
 
     /**
-     * Python's {@code log_info(message)} at type {@code info}.
+     * Python's {@code log_info(message)}: {@link #logInfo(String, String)} at type {@code info}.
      *
      * @param message the message
      */
@@ -920,25 +756,21 @@ public abstract class Dispatcher {
 
     /**
      * Python's {@code log_info(message, type)}: logs {@code "type: message"} through
-     * {@link System.Logger} unless {@code type} is in {@link #ignoreLogTypes}. Types
-     * {@code error} and {@code warning} log at those levels, others at INFO.
+     * {@link System.Logger} unless {@code type} is in {@link #ignoreLogTypes}; types
+     * {@code error} and {@code warning} at those levels, others at INFO.
      *
      * @param message the message
      * @param type the log type, such as {@code info}, {@code warning} or {@code error}
      */
     public void logInfo(String message, String type) {
-        if (ignoreLogTypes.contains(type)) {
-            return;
+        if (!ignoreLogTypes.contains(type)) {
+            LOG.log(Repr.level(type), type + ": " + message);
         }
-        LOG.log(Repr.level(type), type + ": " + message);
     }
 
-    /**
-     * Like Python's repr: {@code <com.example.EchoHandler connected 127.0.0.1:54321 at 0x1b2c3d>}.
-     */
+    /** Like Python's repr: {@code <com.example.EchoHandler connected 127.0.0.1:54321 at 0x1b2c3d>}. */
     @Override
     public String toString() {
         return Repr.of(this);
     }
 }
-

@@ -325,7 +325,7 @@ public final class OutputFlow {
         try {
             owner.handleClose();
         } catch (RuntimeException e) {
-            Asyncore.fail(owner, e);
+            Delivery.fail(owner, e);
         } finally {
             if (!owner.isClosed()) {
                 owner.close();

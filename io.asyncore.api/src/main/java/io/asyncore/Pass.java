@@ -153,7 +153,7 @@ final class Pass implements ReadySink {
                 }
                 refresh(d, answers);
             } catch (Throwable e) {
-                Asyncore.fail(d, e);
+                Delivery.fail(d, e);
             }
         }
         return i;
@@ -231,7 +231,7 @@ final class Pass implements ReadySink {
     /** Poll mode's delivery: all of {@code d}'s events at once, with Python's error handling. */
     private boolean deliver(Dispatcher d, int events) {
         delivered++;
-        Asyncore.readwrite(d, events);
+        Delivery.readwrite(d, events);
         return true;
     }
 
@@ -263,7 +263,7 @@ final class Pass implements ReadySink {
 
     @Override
     public void failed(Dispatcher d, Throwable error) {
-        Asyncore.fail(d, error);
+        Delivery.fail(d, error);
     }
 
     /** Makes a pass that waits, or the next one, return at once. Any thread. */
@@ -309,7 +309,7 @@ final class Pass implements ReadySink {
                     refresh(d, answers);
                 }
             } catch (Throwable e) {
-                Asyncore.fail(d, e);
+                Delivery.fail(d, e);
                 return false;
             }
             int wanted = answers | Asyncore.POLLPRI | CLOSING;
@@ -327,7 +327,7 @@ final class Pass implements ReadySink {
 
         @Override
         public void failed(Dispatcher d, Throwable error) {
-            Asyncore.fail(d, error);
+            Delivery.fail(d, error);
         }
     }
 }

@@ -93,13 +93,13 @@ final class SelectModeDelivery {
                 continue;
             }
             if (event == Asyncore.POLLIN) {
-                Asyncore.read(d);
+                Delivery.select(d, Asyncore.POLLIN);
             } else if (event == Asyncore.POLLOUT) {
-                Asyncore.write(d);
+                Delivery.select(d, Asyncore.POLLOUT);
             } else if (event == Asyncore.POLLPRI) {
-                Asyncore.exception(d);
+                Delivery.select(d, Asyncore.POLLPRI);
             } else {
-                Asyncore.readwrite(d, flags[i] & CLOSING);
+                Delivery.readwrite(d, flags[i] & CLOSING);
             }
         }
     }

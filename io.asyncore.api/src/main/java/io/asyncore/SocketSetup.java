@@ -16,8 +16,9 @@ import java.nio.file.Files;
 /**
  * A dispatcher's socket life before and around its traffic: Python's
  * {@code create_socket}, {@code set_socket}, {@code set_reuse_addr}, {@code bind},
- * {@code listen}, {@code connect} and {@code accept}, on NIO channels. {@link Dispatcher}
- * keeps the public methods and their contracts; the behaviour is here.
+ * {@code listen}, {@code connect}, {@code accept} and {@code close}, on NIO channels, and
+ * the join of a map. {@link Dispatcher} keeps the public methods and their contracts; the
+ * behaviour is here.
  */
 final class SocketSetup {
 
@@ -67,7 +68,21 @@ final class SocketSetup {
             d.family = AddressFamily.INET;
         }
         d.type = channel instanceof DatagramChannel ? SocketType.DGRAM : SocketType.STREAM;
-        d.join(map == null ? d.map() : map);
+        join(d, map == null ? d.map() : map);
+    }
+
+    /**
+     * Joins {@code target} now when this thread may serve it; else leaves the join to an
+     * explicit {@link Dispatcher#addChannel()}, which promises the dispatcher is fully
+     * constructed.
+     */
+    static void join(Dispatcher d, ChannelMap target) {
+        if (target.isLoopThread()) {
+            d.joinLater = null;
+            target.add(d);
+        } else {
+            d.joinLater = target;
+        }
     }
 
     static void setReuseAddr(Dispatcher d) throws IOException {
@@ -218,6 +233,35 @@ final class SocketSetup {
                 return null;
             }
             throw e;
+        }
+    }
+
+    static void close(Dispatcher d) {
+        if (!d.closed && d.socket != null && !(d.socket instanceof ServerSocketChannel)) {
+            Counting.closed(d);
+        }
+        d.connected = false;
+        d.accepting = false;
+        d.connecting = false;
+        d.closed = true;
+        ChannelMap was = d.owner;
+        d.delChannel();
+        if (d.timeouts != null) {
+            d.timeouts.closed();
+        }
+        if (d.acceptPause != null) {
+            d.acceptPause.closed();
+        }
+        SelectableChannel channel = d.socket;
+        // A layer (TLS) may keep the channel open a little for its closing exchange.
+        if (channel != null && (d.layer == null || !channel.isOpen() || !d.layer.closeLater(channel, was))) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                if (!Disconnects.isDisconnect(e)) {
+                    throw new UncheckedIOException("close " + d, e);
+                }
+            }
         }
     }
 

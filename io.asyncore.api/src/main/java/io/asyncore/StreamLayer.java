@@ -55,7 +55,7 @@ public abstract class StreamLayer {
      * @throws ExitNow if {@code error} is one (so is a {@link VirtualMachineError})
      */
     protected final void fail(Throwable error) {
-        Asyncore.fail(dispatcher, error);
+        Delivery.fail(dispatcher, error);
     }
 
     /**

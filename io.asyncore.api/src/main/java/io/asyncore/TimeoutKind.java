@@ -2,7 +2,7 @@ package io.asyncore;
 
 /**
  * Which timeout expired: the argument of {@link Dispatcher#handleTimeout(TimeoutKind)}.
- * Set them with {@link Dispatcher#setIdleTimeout} and {@link Dispatcher#setConnectTimeout}.
+ * Set them through {@link Dispatcher#timeouts()}: {@link Timeouts#setIdle} and {@link Timeouts#setConnect}.
  */
 public enum TimeoutKind {
     /** Nothing was received for the read-idle time. */

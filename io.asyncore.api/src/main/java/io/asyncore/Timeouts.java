@@ -1,17 +1,23 @@
 package io.asyncore;
 
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * One dispatcher's idle and connect timeouts: a timer per kind on the dispatcher's map,
- * re-armed lazily. Activity only stores {@link System#nanoTime()} in a field; when a timer
- * fires early because something happened since it was armed, it re-arms for the time
- * left. So there is no scan of all dispatchers and no timer work per event.
+ * One dispatcher's idle and connect timeouts, from {@link Dispatcher#timeouts()}: when one
+ * expires, the loop calls the dispatcher's {@link Dispatcher#handleTimeout(TimeoutKind)}
+ * with the error handling of the other hooks. Python's asyncore has no timeouts.
  *
- * <p>Loop thread only, like the dispatcher's other state (configuration may happen
- * before the dispatcher's first event, on any thread).
+ * <p>Cost: one timer per kind that is on, on the dispatcher's map, re-armed lazily.
+ * Activity only stores {@link System#nanoTime()} in a field; a timer that fires early
+ * because something happened since it was armed re-arms for the time left. There is no
+ * scan of all dispatchers and no timer work per event.
+ *
+ * <p>Threading: belongs to its dispatcher's loop thread; set it up on any thread before
+ * the dispatcher's first event.
  */
-final class Timeouts {
+@ProviderType
+public final class Timeouts {
 
     private static final int KINDS = 3; // READ_IDLE, WRITE_IDLE, ALL_IDLE
 
@@ -36,7 +42,22 @@ final class Timeouts {
         }
     }
 
-    void setIdle(TimeoutKind kind, Duration timeout) {
+    /**
+     * Sets an idle timeout: when nothing was received ({@link TimeoutKind#READ_IDLE}),
+     * sent ({@link TimeoutKind#WRITE_IDLE}) or either ({@link TimeoutKind#ALL_IDLE}) for
+     * {@code timeout}, the dispatcher's {@code handleTimeout(kind)} is called, and again
+     * after each further idle period while it stays open. Idle time counts from this call
+     * and again from a completed connect.
+     *
+     * @param kind {@code READ_IDLE}, {@code WRITE_IDLE} or {@code ALL_IDLE}
+     * @param timeout the idle time; null or zero turns it off
+     * @throws IllegalArgumentException for {@code CONNECT} (use {@link #setConnect}) or a
+     *     negative timeout
+     */
+    public void setIdle(TimeoutKind kind, Duration timeout) {
+        if (kind == null || kind == TimeoutKind.CONNECT) {
+            throw new IllegalArgumentException("setIdle: kind must be READ_IDLE, WRITE_IDLE or ALL_IDLE, got " + kind);
+        }
         int i = kind.ordinal();
         cancel(idleTimers[i]);
         idleTimers[i] = null;
@@ -49,17 +70,35 @@ final class Timeouts {
         }
     }
 
-    Duration idle(TimeoutKind kind) {
-        long n = idleNanos[kind.ordinal()];
-        return n == 0 ? null : Duration.ofNanos(n);
+    /**
+     * The idle timeout of {@code kind}.
+     *
+     * @param kind an idle kind
+     * @return the timeout, or null when off (always for {@code CONNECT})
+     */
+    public Duration idle(TimeoutKind kind) {
+        return kind == TimeoutKind.CONNECT ? null : duration(idleNanos[kind.ordinal()]);
     }
 
-    void setConnect(Duration timeout) {
+    /**
+     * Sets how long a {@link Dispatcher#connect} may take before {@code handleTimeout}
+     * gets {@link TimeoutKind#CONNECT}. Applies to connects started after this call.
+     *
+     * @param timeout the limit; null or zero turns it off
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public void setConnect(Duration timeout) {
         connectNanos = positiveNanos(timeout);
     }
 
-    Duration connect() {
-        return connectNanos == 0 ? null : Duration.ofNanos(connectNanos);
+    /** {@return the connect timeout, or null when off} */
+    public Duration connect() {
+        return duration(connectNanos);
+    }
+
+    /** The limit that {@code kind} expired after, for the log line of {@code handleTimeout}. */
+    Duration of(TimeoutKind kind) {
+        return kind == TimeoutKind.CONNECT ? connect() : idle(kind);
     }
 
     /** A connect started: arm the connect timer. */
@@ -129,7 +168,7 @@ final class Timeouts {
     }
 
     private void deliver(TimeoutKind kind) {
-        Asyncore.timeout(dispatcher, kind);
+        Delivery.timeout(dispatcher, kind);
     }
 
     private TimerQueue queue() {
@@ -141,6 +180,10 @@ final class Timeouts {
         if (t != null) {
             t.cancel();
         }
+    }
+
+    private static Duration duration(long nanos) {
+        return nanos == 0 ? null : Duration.ofNanos(nanos);
     }
 
     private static long positiveNanos(Duration timeout) {

@@ -26,7 +26,7 @@ class CompactTracebackTest {
         e.setStackTrace(new StackTraceElement[] {
             frame("app.Handler", "parse", "Handler.java", 6),
             frame("app.Handler", "handleRead", "Handler.java", 8),
-            frame("io.asyncore.Asyncore", "readwrite", "Asyncore.java", 100),
+            frame("io.asyncore.Delivery", "deliver", "Delivery.java", 100),
             frame("io.asyncore.impl.Engine", "pass", "Engine.java", 50), // beyond the catching frame
         });
         CompactTraceback t = Asyncore.compactTraceback(e);
@@ -35,7 +35,7 @@ class CompactTracebackTest {
         assertEquals("6", t.line(), "a string, as in Python");
         assertEquals(IllegalStateException.class, t.type());
         assertEquals("boom", t.message());
-        assertEquals("[Asyncore.java|readwrite|100] [Handler.java|handleRead|8] [Handler.java|parse|6]", t.info());
+        assertEquals("[Delivery.java|deliver|100] [Handler.java|handleRead|8] [Handler.java|parse|6]", t.info());
     }
 
     @Test

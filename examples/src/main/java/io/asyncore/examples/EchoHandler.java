@@ -57,7 +57,7 @@ public class EchoHandler extends DispatcherWithSend {
     public EchoHandler(SocketChannel sock, ChannelMap map) {
         super(sock, map);
         setWatermarks(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
-        setIdleTimeout(TimeoutKind.ALL_IDLE, IDLE_TIMEOUT);
+        timeouts().setIdle(TimeoutKind.ALL_IDLE, IDLE_TIMEOUT);
     }
 
     @Override

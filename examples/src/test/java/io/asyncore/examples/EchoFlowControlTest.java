@@ -176,7 +176,7 @@ class EchoFlowControlTest {
             }
             Recording h = handlers.get(0);
             assertEquals(OutputFlow.SUGGESTED_HIGH_WATERMARK, h.outputFlow().highWatermark());
-            assertEquals(EchoHandler.IDLE_TIMEOUT, h.idleTimeout(TimeoutKind.ALL_IDLE));
+            assertEquals(EchoHandler.IDLE_TIMEOUT, h.timeouts().idle(TimeoutKind.ALL_IDLE));
             ByteBuffer out = ByteBuffer.allocate(256 * 1024);
             ByteBuffer in = ByteBuffer.allocate(16 * 1024); // reads less than the echo sends: slow
             long sent = 0;

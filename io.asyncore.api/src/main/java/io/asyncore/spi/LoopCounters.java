@@ -72,110 +72,62 @@ public final class LoopCounters {
 
     // ------------------------------------------------------------------ reading, any thread
 
-    /**
-     * Passes made (one {@code poll()} each).
-     *
-     * @return passes made (one {@code poll()} each)
-     */
+    /** {@return passes made (one {@code poll()} each)} */
     public long passes() {
         return (long) PASSES.getOpaque(this);
     }
 
-    /**
-     * Events delivered to dispatchers (one {@code readwrite} call each, timeouts included).
-     *
-     * @return events delivered to dispatchers (one {@code readwrite} call each, timeouts included)
-     */
+    /** {@return events delivered to dispatchers (one {@code readwrite} call each, timeouts included)} */
     public long eventsDelivered() {
         return (long) EVENTS.getOpaque(this);
     }
 
-    /**
-     * Tasks run from {@link io.asyncore.EventLoop#execute}.
-     *
-     * @return tasks run from {@link io.asyncore.EventLoop#execute}
-     */
+    /** {@return tasks run from {@link io.asyncore.EventLoop#execute}} */
     public long tasksRun() {
         return (long) TASKS.getOpaque(this);
     }
 
-    /**
-     * Timer tasks run.
-     *
-     * @return timer tasks run
-     */
+    /** {@return timer tasks run} */
     public long timersRun() {
         return (long) TIMERS.getOpaque(this);
     }
 
-    /**
-     * Nanoseconds spent inside dispatcher hooks for delivered events.
-     *
-     * @return nanoseconds spent inside dispatcher hooks for delivered events
-     */
+    /** {@return nanoseconds spent inside dispatcher hooks for delivered events} */
     public long handlerNanos() {
         return (long) HANDLER_NANOS.getOpaque(this);
     }
 
-    /**
-     * The longest time one pass kept the loop thread busy (not waiting), in nanoseconds.
-     *
-     * @return the longest time one pass kept the loop thread busy (not waiting), in nanoseconds
-     */
+    /** {@return the longest time one pass kept the loop thread busy (not waiting), in nanoseconds} */
     public long longestPassNanos() {
         return (long) LONGEST_PASS.getOpaque(this);
     }
 
-    /**
-     * Passes the blocked-loop watchdog reported.
-     *
-     * @return passes the blocked-loop watchdog reported
-     */
+    /** {@return passes the blocked-loop watchdog reported} */
     public long blockedEpisodes() {
         return (long) BLOCKED.getOpaque(this);
     }
 
-    /**
-     * Times a listener paused accepting because descriptors ran out.
-     *
-     * @return times a listener paused accepting because descriptors ran out
-     */
+    /** {@return times a listener paused accepting because descriptors ran out} */
     public long acceptPauses() {
         return (long) PAUSES.getOpaque(this);
     }
 
-    /**
-     * Bytes received by {@code recv}.
-     *
-     * @return bytes received by {@code recv}
-     */
+    /** {@return bytes received by {@code recv}} */
     public long bytesIn() {
         return (long) BYTES_IN.getOpaque(this);
     }
 
-    /**
-     * Bytes sent by {@code send}.
-     *
-     * @return bytes sent by {@code send}
-     */
+    /** {@return bytes sent by {@code send}} */
     public long bytesOut() {
         return (long) BYTES_OUT.getOpaque(this);
     }
 
-    /**
-     * Connections accepted by listeners of the map.
-     *
-     * @return connections accepted by listeners of the map
-     */
+    /** {@return connections accepted by listeners of the map} */
     public long connectionsAccepted() {
         return (long) ACCEPTED.getOpaque(this);
     }
 
-    /**
-     * Dispatchers with a socket closed while in the map.
-     *
-     * @return dispatchers with a socket closed while in the map
-     */
+    /** {@return dispatchers with a socket closed while in the map} */
     public long connectionsClosed() {
         return (long) CLOSED.getOpaque(this);
     }
@@ -359,11 +311,7 @@ public final class LoopCounters {
         return busySince;
     }
 
-    /**
-     * The slow-handler threshold in nanoseconds.
-     *
-     * @return the slow-handler threshold in nanoseconds
-     */
+    /** {@return the slow-handler threshold in nanoseconds} */
     public static long slowHandlerNanos() {
         return SLOW_HANDLER_NANOS;
     }

@@ -75,8 +75,8 @@ class PythonHelpersTest {
         assertEquals(IllegalStateException.class, tb.type());
         assertEquals("bad value", tb.message());
         String[] frames = tb.info().split(" ");
-        // Asyncore.read is select mode's delivery (Python's read()): the traceback starts there
-        assertTrue(frames[0].startsWith("[Asyncore.java|"), tb.info());
+        // the core's delivery caught it (Python's read()): the traceback starts there
+        assertTrue(frames[0].startsWith("[Delivery.java|select|"), tb.info());
         assertEquals("[PythonHelpersTest.java|outer|" + (d.throwLine - 4) + "]", frames[frames.length - 2], tb.info());
         assertEquals("[PythonHelpersTest.java|inner|" + d.throwLine + "]", frames[frames.length - 1], tb.info());
         for (String f : frames) {

@@ -249,7 +249,7 @@ class BackpressureTest {
             Echo.Handler h = handlers.get(0);
             Push p = push(client, GIB); // stalls: reading paused, nothing can be written
             assertTrue(p.stalled() && !h.isWritable(), p.toString());
-            h.setIdleTimeout(TimeoutKind.WRITE_IDLE, Duration.ofMillis(300));
+            h.timeouts().setIdle(TimeoutKind.WRITE_IDLE, Duration.ofMillis(300));
             try (LogCapture log = LogCapture.dispatcher()) {
                 Await.passesUntil(map, "the stuck connection dropped", Duration.ofSeconds(20), h::isClosed);
                 assertTrue(log.messages().stream().anyMatch(m -> m.contains("write idle timeout (300 ms) expired")),

@@ -64,7 +64,7 @@ class IdleTimeoutTest {
         List<Timed> made = new ArrayList<>();
         server[0] = new Echo.Server(map, (c, m) -> {
             Timed t = new Timed(c, m);
-            t.setIdleTimeout(kind, idle);
+            t.timeouts().setIdle(kind, idle);
             made.add(t);
             return t;
         });
@@ -83,7 +83,7 @@ class IdleTimeoutTest {
         try (LogCapture logs = LogCapture.of("io.asyncore.Dispatcher")) {
             Echo.Server[] server = new Echo.Server[1];
             Timed t = accept(server, TimeoutKind.READ_IDLE, Duration.ofMillis(150));
-            assertEquals(Duration.ofMillis(150), t.idleTimeout(TimeoutKind.READ_IDLE));
+            assertEquals(Duration.ofMillis(150), t.timeouts().idle(TimeoutKind.READ_IDLE));
             passUntil(t::isClosed);
             assertEquals(List.of(TimeoutKind.READ_IDLE), t.fired);
             assertTrue(logs.messages().stream().anyMatch(m -> m.contains("read idle timeout (150 ms) expired")),
@@ -156,15 +156,15 @@ class IdleTimeoutTest {
                     fired.add(kind); // keep the connection
                 }
             };
-            e.setIdleTimeout(TimeoutKind.READ_IDLE, Duration.ofMillis(50));
+            e.timeouts().setIdle(TimeoutKind.READ_IDLE, Duration.ofMillis(50));
             made.add(e);
             return e;
         });
         clients.add(SocketChannel.open(((Echo.Server) map.dispatchers().get(0)).address()));
         passUntil(() -> fired.size() >= 3);
         assertFalse(made.get(0).isClosed());
-        made.get(0).setIdleTimeout(TimeoutKind.READ_IDLE, null);
-        assertNull(made.get(0).idleTimeout(TimeoutKind.READ_IDLE));
+        made.get(0).timeouts().setIdle(TimeoutKind.READ_IDLE, null);
+        assertNull(made.get(0).timeouts().idle(TimeoutKind.READ_IDLE));
         assertEquals(0, map.timers().size(), "turning a timeout off cancels its timer");
     }
 
@@ -193,8 +193,8 @@ class IdleTimeoutTest {
                 }
             };
             d.createSocket(AddressFamily.INET);
-            d.setConnectTimeout(Duration.ofMillis(300));
-            assertEquals(Duration.ofMillis(300), d.connectTimeout());
+            d.timeouts().setConnect(Duration.ofMillis(300));
+            assertEquals(Duration.ofMillis(300), d.timeouts().connect());
             d.connect(to);
             try (LogCapture log = LogCapture.dispatcher()) {
                 passUntil(d::isClosed);
@@ -229,7 +229,7 @@ class IdleTimeoutTest {
             }
         };
         d.createSocket(AddressFamily.INET);
-        d.setConnectTimeout(Duration.ofMillis(100));
+        d.timeouts().setConnect(Duration.ofMillis(100));
         d.connect(server.address());
         passUntil(d::isConnected);
         long end = System.nanoTime() + Duration.ofMillis(400).toNanos();
@@ -259,7 +259,7 @@ class IdleTimeoutTest {
                 }
             };
             if (made.isEmpty()) {
-                e.setIdleTimeout(TimeoutKind.READ_IDLE, Duration.ofMillis(50)); // only the first
+                e.timeouts().setIdle(TimeoutKind.READ_IDLE, Duration.ofMillis(50)); // only the first
             }
             made.add(e);
             return e;
@@ -278,8 +278,8 @@ class IdleTimeoutTest {
     @Test
     void misuseIsRejected() throws IOException {
         Dispatcher d = new Dispatcher(map) { };
-        assertThrows(IllegalArgumentException.class, () -> d.setIdleTimeout(TimeoutKind.CONNECT, Duration.ofSeconds(1)));
-        assertThrows(IllegalArgumentException.class, () -> d.setIdleTimeout(TimeoutKind.READ_IDLE, Duration.ofSeconds(-1)));
-        assertThrows(IllegalArgumentException.class, () -> d.setConnectTimeout(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> d.timeouts().setIdle(TimeoutKind.CONNECT, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> d.timeouts().setIdle(TimeoutKind.READ_IDLE, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> d.timeouts().setConnect(Duration.ofSeconds(-1)));
     }
 }

@@ -38,7 +38,7 @@ public class ChatSession extends AsyncChat {
         this.room = room;
         setTerminator(NEWLINE);
         setWatermarks(OutputFlow.SUGGESTED_LOW_WATERMARK, OutputFlow.SUGGESTED_HIGH_WATERMARK);
-        setIdleTimeout(TimeoutKind.ALL_IDLE, room.clientIdleTimeout());
+        timeouts().setIdle(TimeoutKind.ALL_IDLE, room.clientIdleTimeout());
     }
 
     @Override
