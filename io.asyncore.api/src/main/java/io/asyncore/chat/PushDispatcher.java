@@ -57,7 +57,10 @@ abstract class PushDispatcher extends Dispatcher {
         return flow.allowsReading();
     }
 
-    /** The peer's end of stream: {@link #handleClose()} now, or once queued output is written. */
+    /**
+     * The peer's end of stream: {@link #handleClose()} now, or, with output queued, once it
+     * is written or the drain timeout passed, not reading meanwhile.
+     */
     @Override
     protected void handleEndOfStream() {
         if (!flow.endOfStream(!output.isEmpty())) {

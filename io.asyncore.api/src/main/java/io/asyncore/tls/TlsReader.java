@@ -11,7 +11,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * A TLS connection's plaintext for {@code recv}: unwraps whole records straight into the
- * caller's buffer (into {@link TlsIo}'s plaintext buffer when one does not fit), with at
+ * caller's buffer (into {@link TlsIo}'s plaintext buffer when it may be too small), with at
  * most one socket read per call, and tells the peer's {@code close_notify} from a
  * truncation when the socket ends. What it holds back the socket's readiness cannot show,
  * so it asks for another read on the next pass. Loop thread only.
