@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Python's {@code asynchat.async_chat}: a {@link Dispatcher} for command/response
- * protocols such as SMTP, NNTP or a line-based chat, edge for edge Python 3.11's.
+ * protocols such as SMTP, NNTP or a line-based chat.
  *
  * <p><b>Input.</b> {@link #handleRead()} reads up to {@link #acInBufferSize} bytes and
  * splits them at the current {@link Terminator} (a delimiter, a byte count, or none):
@@ -16,7 +16,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * and {@link #foundTerminator()} is called where it ends. A delimiter is not delivered,
  * and is found when split across reads: bytes that could start it are held back
  * (Python's {@code ac_in_buffer}). All messages of one read are delivered in that read,
- * and {@code foundTerminator()} may change the terminator for the rest of it.
+ * and {@code foundTerminator()} may change the terminator for the rest of it: Python
+ * 3.11's {@code handle_read}, edge for edge.
  *
  * <p><b>Output.</b> {@link #push(byte[])}, {@link #pushOwned(ByteBuffer)} and
  * {@link #pushWithProducer(Producer)} append to one queue (Python's
