@@ -13,7 +13,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * A TLS echo load independent of the code under test: one JDK {@link SSLSocket} per
  * connection on its own thread, each keeping one message of {@code size} bytes in flight
- * and checking every byte that comes back.
+ * and checking every byte that comes back. Every connection echoes at least one message,
+ * however late its thread starts, and an echo that does not come back within
+ * {@link #READ_TIMEOUT_MILLIS} fails the run instead of hanging it.
  */
 final class TlsEchoLoad {
 
@@ -23,6 +25,9 @@ final class TlsEchoLoad {
             return messages / seconds;
         }
     }
+
+    /** How long a connection waits for its echo before the run fails. */
+    static final int READ_TIMEOUT_MILLIS = 30_000;
 
     private TlsEchoLoad() {}
 
@@ -40,11 +45,13 @@ final class TlsEchoLoad {
             Thread t = new Thread(() -> {
                 try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
                     s.setTcpNoDelay(true);
+                    s.setSoTimeout(READ_TIMEOUT_MILLIS);
                     byte[] out = new byte[size];
                     byte[] in = new byte[size];
                     OutputStream o = s.getOutputStream();
                     DataInputStream i = new DataInputStream(s.getInputStream());
-                    for (long n = 0; System.nanoTime() < end; n++) {
+                    // the first message goes whatever the time: a thread that started late still checks one
+                    for (long n = 0; n == 0 || System.nanoTime() < end; n++) {
                         for (int k = 0; k < size; k++) {
                             out[k] = (byte) (n * 31 + k * 7 + id);
                         }

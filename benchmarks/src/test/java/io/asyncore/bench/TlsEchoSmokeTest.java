@@ -1,5 +1,6 @@
 package io.asyncore.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,17 @@ class TlsEchoSmokeTest {
                     assertTrue(r.verified() >= 4, kind + " echoed " + r.verified() + " messages at " + size + " B");
                 }
             }
+        }
+    }
+
+    /** The check above holds on a busy machine: a connection whose thread starts after the window still echoes once. */
+    @Test
+    void everyConnectionEchoesOnceWhateverTheWindow() throws Exception {
+        TlsEchoBenchmark.Contexts contexts = TlsEchoBenchmark.Contexts.make();
+        try (EchoServer server = TlsEchoBenchmark.start("asyncore", contexts.server())) {
+            TlsEchoLoad.Result r = TlsEchoLoad.run(contexts.client(), server.port(), 4, 64, 0, 0);
+            assertEquals(4, r.verified(), "one checked message per connection");
+            assertEquals(0, r.messages(), "none counted in an empty window");
         }
     }
 }

@@ -150,7 +150,7 @@ final class InputSplitter {
     private boolean collect(int from, int length) throws IOException {
         byte[] data = Arrays.copyOfRange(in, from, from + length);
         chat.collectIncomingData(data);
-        InputLimitExceededException exceeded = chat.takeOverflow();
+        InputLimitExceededException exceeded = chat.collected.takeOverflow();
         if (exceeded == null) {
             return true;
         }

@@ -19,11 +19,11 @@ final class OutputQueue {
         }
     };
 
-    private final AsyncChat chat;
+    private final PushDispatcher chat;
     // Python's producer_fifo: ByteBuffer (data to write), Producer, or CLOSE.
     private final ArrayDeque<Object> fifo = new ArrayDeque<>();
 
-    OutputQueue(AsyncChat chat) {
+    OutputQueue(PushDispatcher chat) {
         this.chat = chat;
     }
 

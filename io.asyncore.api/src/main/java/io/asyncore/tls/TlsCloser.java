@@ -17,10 +17,39 @@ import javax.net.ssl.SSLEngineResult;
  */
 final class TlsCloser extends Dispatcher {
 
+    /**
+     * Sends {@code close_notify} with the ciphertext still waiting and, while the peer may
+     * still answer or bytes wait, lingers in {@code map} at most {@code bound}.
+     *
+     * @param map the map to linger in; null to close now (the connection was not open)
+     * @return true when a closer took {@code channel} over; false to close it now
+     */
+    static boolean closeNotify(TlsIo io, SelectableChannel channel, ChannelMap map, Duration bound) {
+        try {
+            io.engine.closeOutbound();
+            while (!io.engine.isOutboundDone()) {
+                SSLEngineResult r = io.wrap(TlsIo.EMPTY);
+                if (r == null || r.bytesProduced() == 0) {
+                    break;
+                }
+            }
+            io.flush();
+        } catch (IOException | RuntimeException e) {
+            return false; // the peer is gone or the engine broken: nothing to wait for
+        }
+        boolean awaitPeer = !io.engine.isInboundDone() && !io.eof;
+        if (map == null || bound.isZero() || !(awaitPeer || io.hasOutput())) {
+            return false;
+        }
+        io.discardPlaintext();
+        new TlsCloser(io, channel, map, bound);
+        return true;
+    }
+
     private final TlsIo io;
     private final LoopTimer deadline;
 
-    TlsCloser(TlsIo io, SelectableChannel channel, ChannelMap map, Duration bound) {
+    private TlsCloser(TlsIo io, SelectableChannel channel, ChannelMap map, Duration bound) {
         super(map);
         this.io = io;
         connected = true;

@@ -1,5 +1,6 @@
 package io.asyncore.tls;
 
+import io.asyncore.LoopTimer;
 import io.asyncore.TimerQueue;
 import java.io.IOException;
 import java.time.Duration;
@@ -9,13 +10,14 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Drives one connection's handshakes without waiting: the first one, and after it the
  * TLS 1.3 post-handshake messages (a key update to answer, a session ticket), refusing a
- * renegotiation on older protocols. Delegated tasks run on the loop thread, or on an
- * executor and then report back on the loop thread.
+ * renegotiation on older protocols. The first one may have a deadline. Delegated tasks
+ * run on the loop thread, or on an executor and then report back on the loop thread.
  *
  * <p>Loop thread only, except the tasks given to the executor.
  */
@@ -27,6 +29,7 @@ final class TlsHandshake {
     private final Supplier<TimerQueue> loop;
     private final Consumer<Throwable> tasksDone;
     private boolean tasksRunning;
+    private LoopTimer deadline;
 
     /**
      * @param executor where delegated tasks run, null for here
@@ -40,6 +43,27 @@ final class TlsHandshake {
         this.executor = executor;
         this.loop = loop;
         this.tasksDone = tasksDone;
+    }
+
+    /**
+     * Begins the first handshake.
+     *
+     * @param timeout how long it may take, or null for no bound
+     * @param expired runs on the loop thread when {@code timeout} passed before {@link #ended()}
+     */
+    void begin(Duration timeout, Runnable expired) throws SSLException {
+        engine.beginHandshake();
+        if (timeout != null) {
+            deadline = loop.get().schedule(timeout, expired);
+        }
+    }
+
+    /** The first handshake completed, or the connection closed: its deadline is off. */
+    void ended() {
+        if (deadline != null) {
+            deadline.cancel();
+            deadline = null;
+        }
     }
 
     /** Whether delegated tasks run on the executor now: the engine must not be used. */
@@ -66,7 +90,7 @@ final class TlsHandshake {
                     io.flush(); // the alert that says why
                     throw new SSLHandshakeException("TLS handshake failed: the engine closed the connection");
                 }
-            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+            } else if (unwrapsNext(hs)) {
                 io.flush();
                 if (!unwrap(hs)) {
                     break;
@@ -78,6 +102,11 @@ final class TlsHandshake {
         }
         io.flush();
         return false;
+    }
+
+    /** Whether the handshake's next step is an unwrap: it waits for the peer. */
+    static boolean unwrapsNext(HandshakeStatus hs) {
+        return hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN;
     }
 
     /** One unwrap of the handshake; false when the socket must give more first. */
