@@ -115,10 +115,16 @@ final class LoopThread implements EventLoop {
         }
     }
 
+    /**
+     * Runs the tasks queued when it starts, not those they queue: a task that queues
+     * itself again would otherwise keep the loop from its passes, and every channel from
+     * its events, for as long as it does so.
+     */
     private void runTasks() {
         Runnable task;
         int ran = 0;
-        while ((task = tasks.poll()) != null) {
+        int queued = tasks.isEmpty() ? 0 : tasks.size(); // size() walks the queue: not when empty
+        while (ran < queued && (task = tasks.poll()) != null) {
             ran++;
             try {
                 task.run();

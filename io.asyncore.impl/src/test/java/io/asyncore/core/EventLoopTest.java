@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asyncore.Asyncore;
 import io.asyncore.ChannelMap;
+import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.ExitNow;
 import io.asyncore.testkit.Await;
 import io.asyncore.testkit.Echo;
 import io.asyncore.testkit.LogCapture;
+import io.asyncore.testkit.LoopbackPair;
 import io.asyncore.testkit.NoLeaks;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +56,47 @@ class EventLoopTest {
         });
         assertTrue(done.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS), "task ran");
         return thread.get();
+    }
+
+    @Test
+    void aTaskThatQueuesItselfAgainLeavesRoomForPassesAndEvents() throws Exception {
+        loop = EventLoop.start("core-test-requeue");
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            CountDownLatch read = new CountDownLatch(1);
+            Dispatcher reader = new Dispatcher(pair.near(), loop.map()) {
+                @Override
+                public boolean writable() {
+                    return false;
+                }
+
+                @Override
+                protected void handleRead() throws IOException {
+                    if (recv(16).length > 0) {
+                        read.countDown();
+                    }
+                }
+            };
+            loop.register(reader);
+            AtomicBoolean starved = new AtomicBoolean();
+            long giveUp = System.nanoTime() + Await.LIMIT.toNanos();
+            CountDownLatch chainEnded = new CountDownLatch(1);
+            loop.execute(new Runnable() {
+                @Override
+                public void run() {
+                    if (read.getCount() == 0) {
+                        chainEnded.countDown();
+                    } else if (System.nanoTime() - giveUp > 0) {
+                        starved.set(true); // the event never came while this task kept the loop
+                        chainEnded.countDown();
+                    } else {
+                        loop.execute(this);
+                    }
+                }
+            });
+            pair.far().write(ByteBuffer.wrap(new byte[] {42}));
+            assertTrue(chainEnded.await(Await.LIMIT.toSeconds() + 5, TimeUnit.SECONDS), "the chain ended");
+            assertFalse(starved.get(), "a task queuing itself again kept the loop from its passes");
+        }
     }
 
     @Test
