@@ -3,6 +3,7 @@ package io.asyncore.impl;
 import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.impl.jfr.FlightEvents;
+import io.asyncore.spi.LoopCounters;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * it runs while at least one loop is watched, wakes every quarter of the smallest
  * threshold and compares now with each loop's {@link io.asyncore.spi.LoopCounters#busySinceNanos()}, the
  * time the loop thread last stopped waiting for readiness (written once per pass, so the
- * loop pays nothing per event). A pass busy for longer than the threshold is reported
+ * loop pays nothing per event), and with its pass count, which shows a loop that passes
+ * again and again without waiting to be moving. A pass busy for longer than the threshold is reported
  * once: a WARNING with the loop thread's stack naming the dispatcher whose hook runs, a
  * count in the loop's counters, and a flight recorder event.
  *
@@ -42,8 +44,12 @@ final class BlockedLoopWatchdog implements Runnable {
         private final Thread loopThread;
         private final ChannelMap map;
         private final long thresholdNanos;
-        /** The busy-since stamp of the last pass reported; watchdog thread only. */
+        /** When the pass reported last began, at the latest; watchdog thread only. */
         private long reported;
+        /** The loop's pass count when the watchdog last saw it change; watchdog thread only. */
+        private long passes;
+        /** When the watchdog saw the pass count change; watchdog thread only. */
+        private long passesSeenAt;
 
         private Watch(String loopName, Thread loopThread, ChannelMap map, long thresholdNanos) {
             this.loopName = loopName;
@@ -135,16 +141,31 @@ final class BlockedLoopWatchdog implements Runnable {
         }
     }
 
+    /**
+     * The loop stamps its busy-since time only when a pass ends a wait, so a loop making
+     * pass after pass without waiting (tasks keep coming) keeps an old stamp. A change in
+     * its pass count shows that such a loop moves: the pass running now began after the
+     * count was last seen to change, and only a pass that runs past the threshold from
+     * there, or from the stamp if later, is blocked.
+     */
     private static void check(Watch w) {
-        long since = w.map.counters().busySinceNanos();
-        if (since == 0 || since == w.reported) {
+        LoopCounters counters = w.map.counters();
+        long since = counters.busySinceNanos();
+        if (since == 0) {
+            return; // waiting for readiness
+        }
+        long now = System.nanoTime();
+        long passes = counters.passes();
+        if (passes != w.passes) {
+            w.passes = passes;
+            w.passesSeenAt = now;
+        }
+        long began = w.passesSeenAt - since > 0 ? w.passesSeenAt : since;
+        long busy = now - began;
+        if (began == w.reported || busy < w.thresholdNanos) {
             return;
         }
-        long busy = System.nanoTime() - since;
-        if (busy < w.thresholdNanos) {
-            return;
-        }
-        w.reported = since; // once per pass
+        w.reported = began; // once per pass
         Dispatcher running = w.map.counters().running();
         String repr = running == null ? null : FlightEvents.repr(running);
         Throwable where = new Throwable("event loop thread " + w.loopThread.getName() + " is here");

@@ -85,6 +85,31 @@ class WatchdogTest {
     }
 
     @Test
+    void aLoopBusyWithManyShortPassesIsNotReported() throws Exception {
+        // A task that queues itself again keeps every pass from waiting (a pass with tasks
+        // queued does not block), so the loop never idles for 1.2 s while no pass takes
+        // more than a few milliseconds: busy, not blocked.
+        try (LogCapture logs = LogCapture.of(LOGGER); EventLoop loop = loop("busy", 300)) {
+            CountDownLatch done = new CountDownLatch(1);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
+            Runnable step = new Runnable() {
+                @Override
+                public void run() {
+                    holdTheLoopThread(2);
+                    if (System.nanoTime() - end < 0) {
+                        loop.execute(this);
+                    } else {
+                        done.countDown();
+                    }
+                }
+            };
+            loop.execute(step);
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            assertTrue(logs.records().isEmpty(), "a busy loop reported as blocked: " + logs.messages());
+        }
+    }
+
+    @Test
     void zeroTurnsTheWatchdogOff() throws Exception {
         long watchdogs;
         try (EventLoop loop = loop("off", 0)) {
