@@ -5,6 +5,8 @@
  * waiting, and {@link io.asyncore.testkit.Echo} peers on loopback.
  */
 module io.asyncore.testkit {
+    requires static org.osgi.annotation.versioning;
+    requires static org.osgi.annotation.bundle;
     requires transitive io.asyncore.api;
     requires transitive java.logging;
     requires transitive org.junit.jupiter.api;

@@ -5,6 +5,7 @@ import io.asyncore.Dispatcher;
 import io.asyncore.spi.ReadySink;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * the same interest (no accepts while it is paused or not {@code readable()}).
  *
  * <p>Opened with the first listener; a map without listeners never pays for it.
- * Loop thread only, but {@link #close()}.
+ * Loop thread only, but {@link #close()}, which may come from another thread during a
+ * pass: then every later call finds the selector closed and does nothing.
  */
 final class AcceptWatch {
 
@@ -107,14 +109,17 @@ final class AcceptWatch {
         if (selector == null) {
             return;
         }
-        if (selector.keys().size() > tracked) {
-            try {
+        try {
+            if (selector.keys().size() > tracked) {
                 selector.selectNow(IGNORE);
-            } catch (IOException | RuntimeException e) {
-                // the selector is closing with the poller
             }
+            listeners = selector.keys().size();
+        } catch (ClosedSelectorException e) {
+            // the backend was closed from another thread during this pass: nothing left to serve
+            listeners = 0;
+        } catch (IOException | RuntimeException e) {
+            // the main selector still serves every listener once per pass
         }
-        listeners = selector.keys().size();
     }
 
     /** Extra rounds of a pass ask listeners again; they are counted in the pass already. */

@@ -5,6 +5,7 @@ import io.asyncore.Dispatcher;
 import io.asyncore.spi.Registration;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -77,6 +78,8 @@ final class ChannelRegistration implements Registration {
             key = null;
             backend.flushCancelled = true;
             return false;
+        } catch (ClosedSelectorException e) {
+            return false; // the backend was closed from another thread during this pass
         }
         if (channel instanceof ServerSocketChannel listener) {
             backend.acceptWatch.track(dispatcher, listener, ops);

@@ -7,6 +7,7 @@ import io.asyncore.spi.ReadySink;
 import io.asyncore.spi.Registration;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -22,7 +23,9 @@ import java.util.function.Consumer;
  * also served between the events of a long pass: see {@link AcceptWatch}.
  *
  * <p>Threading: {@link #wakeup()} and {@link #close()} from any thread; the rest on the
- * loop thread.
+ * loop thread. Closed from another thread during a pass (a map's backend released while
+ * its loop runs), the rest of that pass finds the selectors closed: it registers nothing,
+ * waits for nothing and reports no events, and no exception leaves the backend.
  */
 final class SelectorBackend implements ReadinessBackend {
 
@@ -56,11 +59,16 @@ final class SelectorBackend implements ReadinessBackend {
         acceptWatch.interestUpdated();
         this.sink = sink;
         try {
-            if (timeoutMillis == 0 || flushCancelled || !sources.isEmpty()) {
-                flushCancelled = false;
-                selector.selectNow(onReady);
-            } else {
-                selector.select(onReady, timeoutMillis);
+            try {
+                if (timeoutMillis == 0 || flushCancelled || !sources.isEmpty()) {
+                    flushCancelled = false;
+                    selector.selectNow(onReady);
+                } else {
+                    selector.select(onReady, timeoutMillis);
+                }
+            } catch (ClosedSelectorException e) {
+                // closed from another thread during this pass: it ends with what the sources
+                // reported, and the map's next pass opens a new backend
             }
             sources.drain(sink);
         } finally {
@@ -75,6 +83,8 @@ final class SelectorBackend implements ReadinessBackend {
         acceptWatch.extraRound(true);
         try {
             selector.selectNow(onReady);
+        } catch (ClosedSelectorException e) {
+            // closed from another thread during this pass: no further rounds find anything
         } finally {
             this.sink = null;
             acceptWatch.extraRound(false);

@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import io.asyncore.AddressFamily;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -119,7 +120,7 @@ public abstract class ConfiguredLoopScenarios {
         Recorder listener = register(new Recorder(), "(name=alpha)");
         Await.until("adopted", () -> before.map().contains(listener));
         try (Socket client = listener.connect()) {
-            assertEquals("alpha", listener.acceptedOn.get(Await.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+            assertEquals("alpha", listener.acceptedOn.get(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         }
 
         c.update(properties("alpha", Map.of("select.timeout.ms", "300")));
@@ -148,7 +149,7 @@ public abstract class ConfiguredLoopScenarios {
         Await.until("its thread ended", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("alpha")));
         assertFalse("detached, not closed: its service is still registered", listener.isClosed());
-        String unadopted = Await.until("reported as unadopted", () -> {
+        String unadopted = Await.value("reported as unadopted", () -> {
             String out = command("unadopted");
             return out.contains("(name=alpha) matches no loop") ? out : null;
         });
@@ -166,7 +167,7 @@ public abstract class ConfiguredLoopScenarios {
         loop("beta");
         Recorder onBeta = register(new Recorder(), "(name=beta)");
         Configuration bad = configure("bad", Map.of("select.timeout.ms", "soon"));
-        String line = Await.until("the refusal listed", () -> command("loops").lines()
+        String line = Await.value("the refusal listed", () -> command("loops").lines()
                 .filter(l -> l.contains(bad.getPid())).findFirst().orElse(null));
         assertTrue(line, line.contains("select.timeout.ms = 'soon'") && line.contains("no loop started"));
         assertEquals(null, loopReference("bad"));
@@ -222,7 +223,7 @@ public abstract class ConfiguredLoopScenarios {
         Configuration component = admin().getConfiguration(DS_PID, "?");
         configurations.add(component);
         component.update(new Hashtable<>(Map.of("host", "127.0.0.1", "port", port, "asyncore.target", "(name=alpha)")));
-        Dispatcher echo = Await.until("the component's Dispatcher service", () -> {
+        Dispatcher echo = Await.value("the component's Dispatcher service", () -> {
             try {
                 var refs = context.getServiceReferences(Dispatcher.class, "(component.name=" + DS_COMPONENT + ")");
                 return refs.isEmpty() ? null : context.getService(refs.iterator().next());
@@ -232,8 +233,8 @@ public abstract class ConfiguredLoopScenarios {
         });
         Await.until("adopted by the loop it targets", () -> alpha.map().contains(echo));
         try (Socket s = new Socket()) {
-            s.setSoTimeout((int) Await.TIMEOUT_MILLIS);
-            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            s.setSoTimeout((int) Await.LIMIT.toMillis());
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
             s.getOutputStream().write("ds".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals("ds", new String(s.getInputStream().readNBytes(2), java.nio.charset.StandardCharsets.US_ASCII));
             String channels = command("channels");
@@ -245,7 +246,7 @@ public abstract class ConfiguredLoopScenarios {
         }
         Await.until("out of the loop", () -> !alpha.map().contains(echo));
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
             throw new AssertionError("127.0.0.1:" + port + " still accepts connections");
         } catch (java.net.ConnectException expected) {
             // nothing listens any more
@@ -271,7 +272,7 @@ public abstract class ConfiguredLoopScenarios {
     }
 
     private ConfigurationAdmin admin() {
-        return Await.until("ConfigurationAdmin service", () -> {
+        return Await.value("ConfigurationAdmin service", () -> {
             ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
             return ref == null ? null : context.getService(ref);
         });
@@ -314,7 +315,7 @@ public abstract class ConfiguredLoopScenarios {
     }
 
     private EventLoop loop(String name) {
-        ServiceReference<EventLoop> ref = Await.until("EventLoop service " + name, () -> loopReference(name));
+        ServiceReference<EventLoop> ref = Await.value("EventLoop service " + name, () -> loopReference(name));
         EventLoop loop = context.getService(ref);
         context.ungetService(ref); // the impl bundle keeps it alive
         return loop;
@@ -345,7 +346,7 @@ public abstract class ConfiguredLoopScenarios {
 
         Socket connect() throws IOException {
             Socket s = new Socket();
-            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
             return s;
         }
 
@@ -353,7 +354,7 @@ public abstract class ConfiguredLoopScenarios {
         String acceptingThread() throws Exception {
             acceptedOn = new CompletableFuture<>();
             try (Socket s = connect()) {
-                return acceptedOn.get(Await.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                return acceptedOn.get(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }

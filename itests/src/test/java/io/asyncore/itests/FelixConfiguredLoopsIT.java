@@ -9,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import io.asyncore.testkit.Await;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +53,7 @@ public class FelixConfiguredLoopsIT extends ConfiguredLoopScenarios {
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype", "1.2.4"),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.api")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.impl")),
+                Reactor.testKit(),
                 mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
                 mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
                 mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
@@ -64,7 +66,7 @@ public class FelixConfiguredLoopsIT extends ConfiguredLoopScenarios {
     /** Metatype describes factory PID io.asyncore.loop: its five keys, their ranges. */
     @Test
     public void metatypeDescribesTheLoopConfiguration() {
-        ServiceReference<MetaTypeService> ref = Await.until("MetaTypeService",
+        ServiceReference<MetaTypeService> ref = Await.value("MetaTypeService",
                 () -> context.getServiceReference(MetaTypeService.class));
         MetaTypeService metatype = context.getService(ref);
         try {

@@ -45,6 +45,7 @@ public class FelixWhiteboardIT extends WhiteboardScenarios {
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.api")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.impl")),
                 CoreOptions.bundle(Reactor.bundle("io.asyncore.file")),
+                Reactor.testKit(),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime",
                         Reactor.property("gogo.runtime.version")),
                 junitBundles(),

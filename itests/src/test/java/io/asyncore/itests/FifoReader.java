@@ -2,12 +2,12 @@ package io.asyncore.itests;
 
 import io.asyncore.ChannelMap;
 import io.asyncore.file.FileDispatcher;
+import io.asyncore.testkit.Descriptors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * A {@link FileDispatcher} of bundle {@code io.asyncore.file} reading a named pipe in the
@@ -46,21 +46,15 @@ final class FifoReader extends FileDispatcher {
 
     /**
      * The number of the descriptor this process has open on {@code path}:
-     * {@link java.io.FileDescriptor} hides it, /proc/self/fd does not.
+     * {@link java.io.FileDescriptor} hides it, /proc/self/fd ({@link Descriptors}) does not.
      */
     static int descriptorOf(Path path) throws IOException {
-        Path target = path.toRealPath();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(target)) {
-                        return Integer.parseInt(fd.getFileName().toString());
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // the listing's own descriptor, or one closed since
-                }
-            }
+        String target = path.toRealPath().toString();
+        List<String> open = Descriptors.list(target::equals);
+        if (open.isEmpty()) {
+            throw new IOException("no descriptor of this process is open on " + target);
         }
-        throw new IOException("no descriptor of this process is open on " + target);
+        String entry = open.get(0); // "fd->target"
+        return Integer.parseInt(entry.substring(0, entry.indexOf("->")));
     }
 }

@@ -7,6 +7,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import io.asyncore.EventLoop;
+import io.asyncore.testkit.Await;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -43,13 +44,13 @@ public class KarafConfiguredLoopsIT extends ConfiguredLoopScenarios {
     /** An etc/io.asyncore.loop-NAME.cfg file runs a loop named NAME with its values. */
     @Test
     public void anEtcCfgFileRunsALoopNamedAfterIt() throws Exception {
-        ServiceReference<EventLoop> web = Await.until("loop web from etc/io.asyncore.loop-web.cfg",
+        ServiceReference<EventLoop> web = Await.value("loop web from etc/io.asyncore.loop-web.cfg",
                 () -> loopReferenceNamed("web"));
         assertEquals(150L, web.getProperty("asyncore.select.timeout.ms"));
-        assertEquals(6, Await.until("thread web", () -> Thread.getAllStackTraces().keySet().stream()
+        assertEquals(6, Await.value("thread web", () -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("web")).findFirst().orElse(null)).getPriority());
         assertNotNull("loop example from feature asyncore-loop-example",
-                Await.until("loop example", () -> loopReferenceNamed("example")));
+                Await.value("loop example", () -> loopReferenceNamed("example")));
     }
 
     private ServiceReference<EventLoop> loopReferenceNamed(String name) {

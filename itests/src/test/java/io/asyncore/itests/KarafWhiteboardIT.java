@@ -80,6 +80,7 @@ public class KarafWhiteboardIT extends WhiteboardScenarios {
                         String.valueOf(SELECT_TIMEOUT_MS)),
                 // the probe runs in Karaf's JVM: hand it the version the driver knows
                 editConfigurationFilePut("etc/system.properties", "asyncore.version", version),
+                Reactor.testKit(),
                 composite(extra),
                 vmOptions(jdkFlags()));
     }

@@ -1,16 +1,15 @@
 package io.asyncore.itests;
 
-import java.io.IOException;
+import io.asyncore.testkit.Descriptors;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * What a framework process holds at one moment: live threads (ThreadMXBean), the loop's
  * thread, threads whose name starts with the loop's name (the loop's helpers, such as a
- * watchdog), and open file descriptors (/proc/self/fd): all of them, sockets, and epoll
- * instances (one per selector).
+ * watchdog), and open file descriptors ({@link Descriptors}): all of them, sockets, and
+ * epoll instances (one per selector). The restart-cycle tests compare two of these taken
+ * around many cycles; the framework's own descriptors (bundle jars, its cache) count too,
+ * since a cycle must not add any.
  *
  * @param threads live threads in the JVM
  * @param loopThreads threads named exactly as the loop
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
  */
 record Measure(int threads, int loopThreads, int loopFamily, long fds, long sockets, long epolls) {
 
-    static Measure take(String loopName) throws IOException {
+    static Measure take(String loopName) {
         int loopThreads = 0;
         int loopFamily = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -32,26 +31,8 @@ record Measure(int threads, int loopThreads, int loopFamily, long fds, long sock
                 }
             }
         }
-        long fds = 0;
-        long sockets = 0;
-        long epolls = 0;
-        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) entries::iterator) {
-                fds++;
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException closedMeanwhile) {
-                    continue; // the listing's own descriptor
-                }
-                if (target.startsWith("socket:")) {
-                    sockets++;
-                } else if (target.equals("anon_inode:[eventpoll]")) {
-                    epolls++;
-                }
-            }
-        }
-        return new Measure(ManagementFactory.getThreadMXBean().getThreadCount(), loopThreads, loopFamily, fds,
-                sockets, epolls);
+        return new Measure(ManagementFactory.getThreadMXBean().getThreadCount(), loopThreads, loopFamily,
+                Descriptors.list(target -> true).size(), Descriptors.socketCount(),
+                Descriptors.list(target -> target.equals("anon_inode:[eventpoll]")).size());
     }
 }

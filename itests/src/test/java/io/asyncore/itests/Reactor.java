@@ -1,6 +1,8 @@
 package io.asyncore.itests;
 
 import java.io.File;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
 
 /**
  * Where the build put the reactor's artifacts (in Maven repository layout, see the pom's
@@ -32,6 +34,14 @@ final class Reactor {
 
     static String bundle(String artifactId) {
         return url(artifactId, null, "jar");
+    }
+
+    /**
+     * The test kit bundle {@code io.asyncore.testkit}, for the tests that use its helpers
+     * inside the framework (the probe imports its package like any other).
+     */
+    static Option testKit() {
+        return CoreOptions.bundle(bundle("io.asyncore.testkit"));
     }
 
     static String property(String name) {

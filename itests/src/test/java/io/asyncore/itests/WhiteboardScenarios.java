@@ -13,6 +13,7 @@ import io.asyncore.ChannelMap;
 import io.asyncore.Dispatcher;
 import io.asyncore.EventLoop;
 import io.asyncore.spi.Engines;
+import io.asyncore.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -238,7 +239,7 @@ public abstract class WhiteboardScenarios {
         ServiceRegistration<Dispatcher> c = register(closedEarly, null);
 
         Await.until("dispatcher with a matching asyncore.target adopted", () -> loop().map().contains(matching));
-        String unadopted = Await.until("the three unadopted dispatchers reported", () -> {
+        String unadopted = Await.value("the three unadopted dispatchers reported", () -> {
             String out = command("unadopted");
             return out.contains("matches no loop") && out.contains("has no socket")
                     && out.contains("was closed before the loop could adopt it") ? out : null;
@@ -314,7 +315,7 @@ public abstract class WhiteboardScenarios {
             FifoReader reader = new FifoReader(FifoReader.descriptorOf(fifo), loop().map(), 4);
             try {
                 pipe.write("ping".getBytes(StandardCharsets.UTF_8));
-                assertEquals("ping", reader.received.get(Await.TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS));
+                assertEquals("ping", reader.received.get(Await.LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
                 String channels = command("channels");
                 assertTrue(channels, channels.contains("FifoReader"));
             } finally {
@@ -463,7 +464,7 @@ public abstract class WhiteboardScenarios {
     }
 
     private ServiceReference<EventLoop> loopReference() {
-        return Await.until("EventLoop service (name=" + LOOP + ")", () -> {
+        return Await.value("EventLoop service (name=" + LOOP + ")", () -> {
             try {
                 var refs = context.getServiceReferences(EventLoop.class, "(name=" + LOOP + ")");
                 return refs.isEmpty() ? null : refs.iterator().next();
@@ -483,7 +484,7 @@ public abstract class WhiteboardScenarios {
     }
 
     private <T> T service(Class<T> type, String filter) {
-        return Await.until(type.getSimpleName() + " service " + filter, () -> {
+        return Await.value(type.getSimpleName() + " service " + filter, () -> {
             try {
                 var refs = context.getServiceReferences(type, filter);
                 return refs.isEmpty() ? null : context.getService(refs.iterator().next());
@@ -493,7 +494,7 @@ public abstract class WhiteboardScenarios {
         });
     }
 
-    private Dispatcher adoptedEchoServer() {
+    private Dispatcher adoptedEchoServer() throws InterruptedException {
         Dispatcher server = service(Dispatcher.class, "(asyncore.itests=echo)");
         Await.until("echo server adopted by the loop", () -> loop().map().contains(server));
         return server;
@@ -530,8 +531,8 @@ public abstract class WhiteboardScenarios {
     private Socket connect(int port) throws IOException {
         Socket s = new Socket();
         clients.add(s);
-        s.setSoTimeout((int) Await.TIMEOUT_MILLIS);
-        s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+        s.setSoTimeout((int) Await.LIMIT.toMillis());
+        s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
         return s;
     }
 
@@ -555,7 +556,7 @@ public abstract class WhiteboardScenarios {
 
     private static boolean refused(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
             return false;
         } catch (ConnectException expected) {
             return true;
@@ -567,7 +568,7 @@ public abstract class WhiteboardScenarios {
     private static void assertRefused(int port) {
         for (int attempt = 0; attempt < 10; attempt++) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.TIMEOUT_MILLIS);
+                s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.LIMIT.toMillis());
                 if (s.getLocalPort() == port) {
                     continue; // TCP self-connect: the port is in the ephemeral range and the
                               // client happened to get it; nothing listened. Try again.

@@ -79,6 +79,17 @@ class StdinToTcpIT {
         return new ProcessBuilder(command);
     }
 
+    /**
+     * This JVM calls {@code io.asyncore.file} itself ({@link Posix#openpty}), on the class
+     * path: it grants the unnamed module native access, so the JDK prints no warning into
+     * the build.
+     */
+    @Test
+    void thisJvmGrantsNativeAccessToTheClassPath() {
+        List<String> flags = List.of(ProcessHandle.current().info().arguments().orElseThrow());
+        assertTrue(flags.contains("--enable-native-access=ALL-UNNAMED"), "this JVM's arguments: " + flags);
+    }
+
     /** A refused connection: one line naming it on standard error, and status 1. */
     @Test
     void refusedConnectionFailsLoudly() throws Exception {
