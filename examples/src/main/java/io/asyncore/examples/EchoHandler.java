@@ -52,7 +52,7 @@ public class EchoHandler extends DispatcherWithSend {
      *
      * @param sock the accepted connection
      * @param map the map to join; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      */
     public EchoHandler(SocketChannel sock, ChannelMap map) {
         super(sock, map);

@@ -84,7 +84,7 @@ public class HTTPClient extends Dispatcher {
      * @param port the server's port
      * @param path the path to get, such as {@code /}
      * @param map the map; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @param out where the response goes, chunk by chunk
      * @throws IOException if the host is unknown or the connect fails at once
      */
@@ -100,7 +100,7 @@ public class HTTPClient extends Dispatcher {
      * @param port the server's port
      * @param path the path to get
      * @param map the map; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @param out where the response goes
      * @param beforeConnect runs between {@code createSocket} and {@code connect}, or null
      * @throws IOException if the host is unknown or the connect fails at once

@@ -67,7 +67,7 @@ public class ChatRoomServer extends Dispatcher {
      * @param host the host name or address to bind
      * @param port the port; 0 lets the system choose (see {@link #localAddress()})
      * @param map the map; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @throws IOException if the address is in use or cannot be bound
      */
     public ChatRoomServer(String host, int port, ChannelMap map) throws IOException {

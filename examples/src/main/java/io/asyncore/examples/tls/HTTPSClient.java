@@ -25,7 +25,7 @@ public class HTTPSClient extends HTTPClient {
      * @param path the path to get
      * @param config the client's TLS settings
      * @param map the map; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @param out where the response goes
      * @throws IOException if the host is unknown or the connect fails at once
      */
