@@ -61,7 +61,7 @@ public class FileDispatcher extends Dispatcher {
 
     /**
      * Python's {@code file_dispatcher(fd)}: in the map the
-     * {@linkplain io.asyncore package rule} chooses.
+     * map rule of {@link io.asyncore.Dispatcher} chooses.
      *
      * @param fd an open file descriptor; duplicated, so the caller may close its copy
      * @throws PosixException if it cannot be duplicated or made non-blocking
@@ -75,7 +75,7 @@ public class FileDispatcher extends Dispatcher {
      *
      * @param fd an open file descriptor; duplicated, so the caller may close its copy
      * @param map the map to join; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @throws PosixException if it cannot be duplicated or made non-blocking
      */
     public FileDispatcher(int fd, ChannelMap map) throws PosixException {
@@ -86,7 +86,8 @@ public class FileDispatcher extends Dispatcher {
 
     /**
      * Python's {@code file_dispatcher(sys.stdin)}: a dispatcher over a standard stream, in
-     * the map the {@linkplain io.asyncore package rule} chooses; see {@link #FileDispatcher(FileDescriptor, ChannelMap)}.
+     * the map that the map rule of {@link io.asyncore.Dispatcher}
+     * chooses; see {@link #FileDispatcher(FileDescriptor, ChannelMap)}.
      *
      * @param descriptor {@code FileDescriptor.in}, {@code .out} or {@code .err}
      * @throws PosixException if it cannot be duplicated or made non-blocking
@@ -102,7 +103,7 @@ public class FileDispatcher extends Dispatcher {
      *
      * @param descriptor a standard stream's descriptor
      * @param map the map to join; null to let the
-     *     {@linkplain io.asyncore package rule} choose
+     *     map rule of {@link io.asyncore.Dispatcher} choose
      * @throws PosixException if it cannot be duplicated or made non-blocking
      * @throws IllegalArgumentException for other descriptors
      */
