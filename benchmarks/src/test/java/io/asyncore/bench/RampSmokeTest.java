@@ -3,7 +3,10 @@ package io.asyncore.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,11 +38,21 @@ class RampSmokeTest {
 
     @Test
     void theBenchmarkRunsEndToEndWithSmallCounts(@TempDir Path out) throws Exception {
-        RampBenchmark.main(new String[] {"--connections", "50", "--warmup-connections", "20", "--warmup", "0.2",
-            "--measure", "0.3", "--rounds", "1", "--no-pin",
-            "--servers", "jdk,zc-2loops-reuseport", "--out", out.toString()});
+        // the report it prints goes to a buffer, checked below, not into the build output
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            RampBenchmark.main(new String[] {"--connections", "50", "--warmup-connections", "20", "--warmup", "0.2",
+                "--measure", "0.3", "--rounds", "1", "--no-pin",
+                "--servers", "jdk,zc-2loops-reuseport", "--out", out.toString()});
+        } finally {
+            System.setOut(console);
+        }
         String table = Files.readString(out.resolve("ramp.md"));
         assertTrue(table.contains("| jdk |") && table.contains("| zc-2loops-reuseport |"), table);
+        String report = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("ramp benchmark: 50 connections") && report.contains("| zc-2loops-reuseport |"), report);
     }
 
     private static void ramp(EchoServer server) throws Exception {
