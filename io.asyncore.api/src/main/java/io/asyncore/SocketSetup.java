@@ -253,6 +253,12 @@ final class SocketSetup {
             d.acceptPause.closed();
         }
         SelectableChannel channel = d.socket;
+        if (channel instanceof ServerSocketChannel && d.registration != null) {
+            // the backend lets go of the listener first, so closing it frees the port now
+            d.registration.cancelBeforeClose();
+            d.registration = null;
+            d.registeredFor = null;
+        }
         // A layer (TLS) may keep the channel open a little for its closing exchange.
         if (channel != null && (d.layer == null || !channel.isOpen() || !d.layer.closeLater(channel, was))) {
             try {

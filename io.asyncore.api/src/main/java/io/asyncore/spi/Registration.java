@@ -42,6 +42,17 @@ public interface Registration {
     void cancel();
 
     /**
+     * {@link #cancel()}, because the channel is about to close. A backend that keeps a
+     * registered channel's descriptor open until it next waits (the JDK's
+     * {@code Selector} does) lets go of it now, so that closing a listener frees its port
+     * when {@code close()} returns, as in Python. The core calls this for listeners, on the
+     * loop thread.
+     */
+    default void cancelBeforeClose() {
+        cancel();
+    }
+
+    /**
      * Whether the registration still watches: neither cancelled nor closed with its
      * channel or its backend. Any thread.
      *

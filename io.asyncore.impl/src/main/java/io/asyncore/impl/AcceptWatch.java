@@ -122,6 +122,27 @@ final class AcceptWatch {
         }
     }
 
+    /**
+     * Drops {@code listener} (or, given null, every listener whose channel closed) from
+     * this selector now, so that closing it frees its port (see
+     * {@link SelectorBackend#release}). Not while this selector selects.
+     */
+    void release(ServerSocketChannel listener) {
+        if (selector == null) {
+            return;
+        }
+        try {
+            SelectionKey key = listener == null ? null : listener.keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
+            selector.selectNow(IGNORE);
+            listeners = selector.keys().size();
+        } catch (IOException | RuntimeException e) {
+            // closed from another thread, say: interestUpdated lets go of it next pass
+        }
+    }
+
     /** Extra rounds of a pass ask listeners again; they are counted in the pass already. */
     void extraRound(boolean on) {
         extraRound = on;

@@ -137,12 +137,26 @@ final class ChannelRegistration implements Registration {
 
     @Override
     public void cancel() {
+        cancelKey();
+    }
+
+    @Override
+    public void cancelBeforeClose() {
+        if (cancelKey() && channel instanceof ServerSocketChannel listener) {
+            backend.release(listener);
+        }
+    }
+
+    /** Cancels; whether this registration's key was cancelled here. */
+    private boolean cancelKey() {
         cancelled = true;
         SelectionKey k = key;
         key = null;
         if (k != null && k.attachment() == this) {
             k.cancel();
+            return true;
         }
+        return false;
     }
 
     @Override

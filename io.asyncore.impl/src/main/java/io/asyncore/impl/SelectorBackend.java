@@ -11,6 +11,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,8 @@ final class SelectorBackend implements ReadinessBackend {
     final Selector selector;
     final AcceptWatch acceptWatch = new AcceptWatch();
     private final ReadySources sources = new ReadySources(this::wakeup);
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
+
     private final Consumer<SelectionKey> onReady = this::onReady;
     private ReadySink sink;
     /**
@@ -39,6 +42,12 @@ final class SelectorBackend implements ReadinessBackend {
      * next select, so that select must not wait. Loop thread.
      */
     boolean flushCancelled;
+    /** The thread that registers and waits: the loop thread. */
+    private Thread loopThread;
+    /** Inside a select: poll mode delivers events there, where the selector cannot select. */
+    private boolean selecting;
+    /** A listener was released inside a select: its key goes right after. */
+    private boolean releaseAfterSelect;
 
     SelectorBackend() throws IOException {
         this.selector = Selector.open();
@@ -46,6 +55,7 @@ final class SelectorBackend implements ReadinessBackend {
 
     @Override
     public Registration register(SelectableChannel channel, Dispatcher dispatcher) {
+        loopThread = Thread.currentThread();
         return new ChannelRegistration(this, channel, dispatcher);
     }
 
@@ -56,8 +66,10 @@ final class SelectorBackend implements ReadinessBackend {
 
     @Override
     public void waitReady(long timeoutMillis, ReadySink sink) throws IOException {
+        loopThread = Thread.currentThread();
         acceptWatch.interestUpdated();
         this.sink = sink;
+        selecting = true;
         try {
             try {
                 if (timeoutMillis == 0 || flushCancelled || !sources.isEmpty()) {
@@ -70,8 +82,10 @@ final class SelectorBackend implements ReadinessBackend {
                 // closed from another thread during this pass: it ends with what the sources
                 // reported, and the map's next pass opens a new backend
             }
+            selectEnded();
             sources.drain(sink);
         } finally {
+            selecting = false;
             this.sink = null;
             acceptWatch.passStarts();
         }
@@ -81,14 +95,53 @@ final class SelectorBackend implements ReadinessBackend {
     public void pollReady(ReadySink sink) throws IOException {
         this.sink = sink;
         acceptWatch.extraRound(true);
+        selecting = true;
         try {
             selector.selectNow(onReady);
         } catch (ClosedSelectorException e) {
             // closed from another thread during this pass: no further rounds find anything
         } finally {
+            selectEnded();
             this.sink = null;
             acceptWatch.extraRound(false);
         }
+    }
+
+    /**
+     * Lets go of a listener whose key was just cancelled, in both selectors, so that
+     * closing its channel frees the port at once, as Python's {@code close()} does: the JDK
+     * keeps a registered channel's descriptor open until every selector it was registered
+     * with has selected again. Inside a select (poll mode delivers there) that waits until
+     * the select returns; off the loop thread, until the next pass.
+     */
+    void release(ServerSocketChannel listener) {
+        if (Thread.currentThread() != loopThread) {
+            return;
+        }
+        if (selecting) {
+            releaseAfterSelect = true;
+            return;
+        }
+        acceptWatch.release(listener);
+        dropCancelledKeys();
+    }
+
+    private void selectEnded() {
+        selecting = false;
+        if (releaseAfterSelect) {
+            releaseAfterSelect = false;
+            acceptWatch.release(null);
+            dropCancelledKeys();
+        }
+    }
+
+    private void dropCancelledKeys() {
+        try {
+            selector.selectNow(IGNORE); // ready keys drop out too; level-triggered, they come back
+        } catch (IOException | ClosedSelectorException e) {
+            return; // closed from another thread: nothing is watched any more
+        }
+        selector.wakeup(); // that selectNow cleared a wakeup another thread may have asked for
     }
 
     private void onReady(SelectionKey key) {
