@@ -30,11 +30,11 @@ import java.util.function.Consumer;
  */
 final class SelectorBackend implements ReadinessBackend {
 
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
+
     final Selector selector;
     final AcceptWatch acceptWatch = new AcceptWatch();
     private final ReadySources sources = new ReadySources(this::wakeup);
-    private static final Consumer<SelectionKey> IGNORE = key -> { };
-
     private final Consumer<SelectionKey> onReady = this::onReady;
     private ReadySink sink;
     /**
